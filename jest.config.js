@@ -1,0 +1,20 @@
+'use strict';
+// jose is ESM-only and jest (before Node 24.9) cannot require ESM, so its files are compiled to CommonJS
+// for the test runtime. oidc-provider is not loadable this way: tests run it as a child process.
+const esmOnly = ['jose'];
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+    [`node_modules/(${esmOnly.join('|')})/.+\\.js$`]: [
+      'babel-jest',
+      { babelrc: false, configFile: false, plugins: ['@babel/plugin-transform-modules-commonjs'] },
+    ],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
+  testTimeout: 60000,
+};
