@@ -1,0 +1,34 @@
+# Kong Gateway with the okta-auth plugin, served by the project's hardened JavaScript plugin server.
+#   docker build -t kong-okta-auth .
+#   docker run -e OKTA_ISSUER=https://acme.okta.com/oauth2/default -p 8000:8000 kong-okta-auth
+
+# Build the plugin bundle and the start command. Install scripts are skipped: only tsc and esbuild are needed.
+FROM node:20-bookworm-slim AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts
+COPY . .
+RUN npm run build \
+ && npm install --global --prefix /opt/kong-pdk --ignore-scripts kong-pdk@0.6.0
+
+FROM kong:3.9
+USER root
+# Kong's base image has no Node.js, and Debian's own nodejs is 18: take Node 20 from the official image.
+COPY --from=node:20-bookworm-slim /usr/local/bin/node /usr/local/bin/node
+COPY --from=build /opt/kong-pdk/lib/node_modules /usr/local/lib/node_modules
+COPY --from=build /src/dist/bin/okta-auth-pluginserver /usr/local/bin/okta-auth-pluginserver
+# Exactly one file in the plugins directory: the plugin server loads every entry there as a plugin.
+COPY --from=build /src/dist/kong-plugins/okta-auth.js /usr/local/kong/js-plugins/okta-auth.js
+COPY kong.yml /kong/kong.yml
+
+ENV NODE_PATH=/usr/local/lib/node_modules \
+    KONG_DATABASE=off \
+    KONG_DECLARATIVE_CONFIG=/kong/kong.yml \
+    KONG_PLUGINS=bundled,okta-auth \
+    KONG_PLUGINSERVER_NAMES=js \
+    KONG_PLUGINSERVER_JS_SOCKET=/usr/local/kong/js_pluginserver.sock \
+    KONG_PLUGINSERVER_JS_START_CMD="/usr/local/bin/okta-auth-pluginserver --plugins-directory /usr/local/kong/js-plugins" \
+    KONG_PLUGINSERVER_JS_QUERY_CMD="/usr/local/bin/okta-auth-pluginserver --plugins-directory /usr/local/kong/js-plugins --dump-all-plugins"
+
+RUN chown -R kong:0 /usr/local/kong/js-plugins
+USER kong

@@ -1,0 +1,43 @@
+import type { OktaAuthConfig } from './config';
+import { AuthFailure } from './errors';
+import { accessTokenFor } from './exchange';
+import { extractCredentials } from './extract';
+import type { HeaderMap } from './pdk';
+import type { Identity } from './upstream';
+import { verifyAccessToken, type VerifiedToken } from './verify';
+
+async function fromBasic(
+  credentials: Extract<ReturnType<typeof extractCredentials>, { kind: 'basic' }>,
+  config: OktaAuthConfig,
+): Promise<VerifiedToken> {
+  const exchanged = await accessTokenFor(credentials, config);
+  let verified: VerifiedToken;
+  try {
+    verified = await verifyAccessToken(exchanged.accessToken, config);
+  } catch (err) {
+    exchanged.forget();
+    throw err;
+  }
+  if (verified.clientId !== credentials.clientId) {
+    exchanged.forget();
+    throw new AuthFailure('invalid_token', 'the exchanged token belongs to another client');
+  }
+  return verified;
+}
+
+/**
+ * Decides who is calling, from the request's headers alone: returns the identity, or throws an AuthFailure.
+ * It never responds; the handler does.
+ */
+export async function authenticate(headers: HeaderMap, config: OktaAuthConfig): Promise<Identity> {
+  const credentials = extractCredentials(headers);
+  if (!credentials) throw new AuthFailure('no_credentials', 'no credentials');
+  if (credentials.kind === 'bearer') {
+    if (!config.authMethods.has('bearer')) throw new AuthFailure('invalid_request', 'bearer tokens are not accepted');
+    return verifyAccessToken(credentials.token, config);
+  }
+  if (!config.authMethods.has('client_credentials')) {
+    throw new AuthFailure('invalid_request', 'client credentials are not accepted');
+  }
+  return fromBasic(credentials, config);
+}

@@ -1,0 +1,129 @@
+import { Schema, type AuthMethod } from './schema';
+
+/** The configuration one plugin instance runs with, normalised once when Kong starts the instance. */
+export interface OktaAuthConfig {
+  issuer: string;
+  jwksUri: string;
+  tokenEndpoint: string;
+  audiences: string[];
+  scopesRequired: string[];
+  tokenScopes: string[];
+  authMethods: ReadonlySet<AuthMethod>;
+  credentialClaims: string[];
+  leewaySeconds: number;
+  timeoutMs: number;
+  tokenCacheTtlSeconds: number;
+  hideCredentials: boolean;
+  realm: string;
+}
+
+/** A configuration Kong's schema let through but this plugin cannot run with; the message names the field. */
+export class ConfigError extends Error {
+  constructor(field: string, problem: string) {
+    super(`okta-auth: invalid config.${field}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type FieldSpec = {
+  type: string;
+  required?: boolean;
+  default?: unknown;
+  between?: readonly [number, number];
+  one_of?: readonly string[];
+  elements?: FieldSpec;
+};
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function checkValue(field: string, spec: FieldSpec, value: unknown): void {
+  switch (spec.type) {
+    case 'string':
+      if (typeof value !== 'string' || value === '') throw new ConfigError(field, 'must be a non-empty string');
+      if (spec.one_of && !spec.one_of.includes(value)) {
+        throw new ConfigError(field, `must be one of ${spec.one_of.join(', ')}`);
+      }
+      return;
+    case 'boolean':
+      if (typeof value !== 'boolean') throw new ConfigError(field, 'must be a boolean');
+      return;
+    case 'integer':
+      if (!Number.isInteger(value)) throw new ConfigError(field, 'must be an integer');
+      if (spec.between && ((value as number) < spec.between[0] || (value as number) > spec.between[1])) {
+        throw new ConfigError(field, `must be between ${spec.between[0]} and ${spec.between[1]}`);
+      }
+      return;
+    case 'array':
+      if (!Array.isArray(value)) throw new ConfigError(field, 'must be an array');
+      value.forEach((element, i) => checkValue(`${field}[${i}]`, spec.elements as FieldSpec, element));
+      return;
+    default:
+      throw new ConfigError(field, `has an unsupported schema type ${spec.type}`);
+  }
+}
+
+/** Applies the schema's defaults and types, so Kong's schema stays the one description of every field. */
+function applySchema(raw: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const entry of Schema) {
+    const [field, spec] = Object.entries(entry)[0] as [string, FieldSpec];
+    // Kong sends unset optional fields as null (JSON) or leaves them out.
+    const given = raw[field] ?? undefined;
+    if (given === undefined) {
+      if (spec.required) throw new ConfigError(field, 'is required');
+      out[field] = spec.default;
+      continue;
+    }
+    checkValue(field, spec, given);
+    out[field] = given;
+  }
+  return out;
+}
+
+/** Plain http is allowed only on loopback: tokens and client secrets must never cross a network in clear. */
+export function checkIdpUrl(field: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(field, `is not a valid URL: ${value}`);
+  }
+  if (url.protocol === 'https:') return value;
+  if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return value;
+  throw new ConfigError(field, 'must be an https URL (plain http is allowed only on loopback)');
+}
+
+export function normaliseConfig(raw: unknown): OktaAuthConfig {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError('', 'the plugin config must be an object');
+  }
+  const c = applySchema(raw as Record<string, unknown>);
+  const issuer = checkIdpUrl('issuer', c.issuer as string);
+  const authMethods = new Set(c.auth_methods as AuthMethod[]);
+  if (authMethods.size === 0) throw new ConfigError('auth_methods', 'must name at least one method');
+  if ((c.credential_claim as string[]).length === 0) {
+    throw new ConfigError('credential_claim', 'must name at least one claim');
+  }
+  if ((c.audiences as string[]).length === 0) throw new ConfigError('audiences', 'must name at least one audience');
+  // The realm is quoted into WWW-Authenticate: a quote or control character would forge header syntax.
+  if (!/^[\x20-\x7e]+$/.test(c.realm as string) || /["\\]/.test(c.realm as string)) {
+    throw new ConfigError('realm', 'must be printable ASCII without quotes or backslashes');
+  }
+  // Okta's issuer has no trailing slash; a configured one must not produce "//v1/keys".
+  const base = issuer.replace(/\/+$/, '');
+  return {
+    issuer,
+    jwksUri: checkIdpUrl('jwks_uri', (c.jwks_uri as string | undefined) ?? `${base}/v1/keys`),
+    tokenEndpoint: checkIdpUrl('token_endpoint', (c.token_endpoint as string | undefined) ?? `${base}/v1/token`),
+    audiences: c.audiences as string[],
+    scopesRequired: c.scopes_required as string[],
+    tokenScopes: c.token_scopes as string[],
+    authMethods,
+    credentialClaims: c.credential_claim as string[],
+    leewaySeconds: c.leeway as number,
+    timeoutMs: c.timeout_ms as number,
+    tokenCacheTtlSeconds: c.token_cache_ttl as number,
+    hideCredentials: c.hide_credentials as boolean,
+    realm: c.realm as string,
+  };
+}

@@ -1,0 +1,67 @@
+import { AuthFailure } from './errors';
+
+/**
+ * Bounds on client-credentials exchanges, so a flood of wrong secrets never becomes a flood at the IdP:
+ * a budget of exchanges per client id per window, and a cap on exchanges in flight overall (the rest wait for a
+ * place until their deadline).
+ */
+export const EXCHANGES_PER_CLIENT_PER_WINDOW = 10;
+export const EXCHANGE_WINDOW_MS = 60_000;
+export const MAX_EXCHANGES_IN_FLIGHT = 16;
+
+const attempts = new Map<string, { windowStart: number; count: number }>();
+
+export function spendAttempt(clientId: string, now = Date.now()): void {
+  const entry = attempts.get(clientId);
+  if (!entry || now - entry.windowStart >= EXCHANGE_WINDOW_MS) {
+    // Sweep expired windows as we go: the map must not keep every client id a flood made up.
+    if (attempts.size > 10_000) {
+      for (const [id, e] of attempts) if (now - e.windowStart >= EXCHANGE_WINDOW_MS) attempts.delete(id);
+    }
+    attempts.set(clientId, { windowStart: now, count: 1 });
+    return;
+  }
+  if (entry.count >= EXCHANGES_PER_CLIENT_PER_WINDOW) {
+    const retryAfter = Math.ceil((entry.windowStart + EXCHANGE_WINDOW_MS - now) / 1000);
+    throw new AuthFailure('too_many_attempts', 'too many credential exchanges for this client', retryAfter);
+  }
+  entry.count += 1;
+}
+
+let inFlight = 0;
+// A finishing exchange hands its place straight to the oldest waiter, so the cap holds exactly.
+const waiting: Array<() => void> = [];
+
+function acquire(deadline: number): Promise<void> {
+  if (inFlight < MAX_EXCHANGES_IN_FLIGHT) {
+    inFlight += 1;
+    return Promise.resolve();
+  }
+  return new Promise<void>((resolve, reject) => {
+    const wake = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      waiting.splice(waiting.indexOf(wake), 1);
+      reject(new AuthFailure('idp_unavailable', 'too many credential exchanges in flight'));
+    }, Math.max(0, deadline - Date.now()));
+    waiting.push(wake);
+  });
+}
+
+function release(): void {
+  const next = waiting.shift();
+  if (next) next();
+  else inFlight -= 1;
+}
+
+/** Runs `exchange` once a place is free, or fails as unavailable when none frees up before the deadline. */
+export async function withExchangeSlot<T>(deadline: number, exchange: () => Promise<T>): Promise<T> {
+  await acquire(deadline);
+  try {
+    return await exchange();
+  } finally {
+    release();
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * The plugin's configuration as Kong sees it: an array of one-key field maps, Kong's schema types and attributes.
+ * Kong validates these before it ever starts an instance; config.ts re-checks what Kong's schema language cannot
+ * express (https-only URLs, defaults derived from the issuer).
+ */
+export const AUTH_METHODS = ['bearer', 'client_credentials'] as const;
+export type AuthMethod = (typeof AUTH_METHODS)[number];
+
+const stringArray = { type: 'array', elements: { type: 'string' } } as const;
+
+export const Schema = [
+  {
+    issuer: {
+      type: 'string',
+      required: true,
+      referenceable: true,
+      description: 'Okta custom authorization server, e.g. https://acme.okta.com/oauth2/default',
+    },
+  },
+  { jwks_uri: { type: 'string', description: 'JWKS of the issuer; default {issuer}/v1/keys' } },
+  { token_endpoint: { type: 'string', description: 'client_credentials exchange; default {issuer}/v1/token' } },
+  {
+    audiences: {
+      ...stringArray,
+      default: ['api://default'],
+      description: "The token's aud must contain one of these",
+    },
+  },
+  {
+    scopes_required: {
+      ...stringArray,
+      default: [],
+      description: 'All must be present in scp (array) or scope (space-separated)',
+    },
+  },
+  {
+    token_scopes: {
+      ...stringArray,
+      default: [],
+      description: "Scopes requested when exchanging Basic credentials; none = the server's default scope",
+    },
+  },
+  {
+    auth_methods: {
+      type: 'array',
+      elements: { type: 'string', one_of: [...AUTH_METHODS] },
+      default: [...AUTH_METHODS],
+      description: 'Accepted credentials: bearer (an access token), client_credentials (Basic client_id:secret)',
+    },
+  },
+  {
+    credential_claim: {
+      ...stringArray,
+      default: ['client_id', 'cid'],
+      description: 'The first of these claims present in the token is the client id',
+    },
+  },
+  {
+    leeway: {
+      type: 'integer',
+      default: 60,
+      between: [0, 600],
+      description: 'Seconds of clock skew allowed on exp, nbf and iat',
+    },
+  },
+  {
+    timeout_ms: {
+      type: 'integer',
+      default: 3000,
+      between: [100, 30000],
+      description: 'Total deadline of every call to the identity provider',
+    },
+  },
+  {
+    token_cache_ttl: {
+      type: 'integer',
+      default: 300,
+      between: [0, 3600],
+      description: 'Longest time an exchanged token is reused: bounds how long an old secret keeps working',
+    },
+  },
+  {
+    hide_credentials: {
+      type: 'boolean',
+      default: true,
+      description: 'Remove the Authorization header before proxying',
+    },
+  },
+  { realm: { type: 'string', default: 'kong', description: 'Realm of the WWW-Authenticate challenge' } },
+];

@@ -1,0 +1,40 @@
+import type { HeaderMap } from './pdk';
+
+/** Who is calling, as the upstream is told. */
+export interface Identity {
+  clientId: string;
+  scopes: string[];
+}
+
+/**
+ * Every header this plugin vouches for. Whatever of them the CLIENT sent is removed or overwritten, so an
+ * upstream can trust them (Kong's own auth plugins do the same with X-Consumer-*).
+ */
+export const IDENTITY_HEADERS = [
+  'x-credential-identifier',
+  'x-client-id',
+  'x-authenticated-scope',
+  'x-application-id',
+  'x-application-name',
+  'x-developer-id',
+] as const;
+
+export interface UpstreamChanges {
+  set: Record<string, string>;
+  clear: string[];
+}
+
+/** The header changes for an authenticated request: one batch to set, and the few headers to remove. */
+export function upstreamChanges(requestHeaders: HeaderMap, identity: Identity, hideCredentials: boolean): UpstreamChanges {
+  const set: Record<string, string> = {
+    'X-Credential-Identifier': identity.clientId,
+    'X-Client-Id': identity.clientId,
+    'X-Authenticated-Scope': identity.scopes.join(' '),
+  };
+  const setNames = new Set(Object.keys(set).map((name) => name.toLowerCase()));
+  const clear: string[] = IDENTITY_HEADERS.filter(
+    (name) => !setNames.has(name) && requestHeaders[name] !== undefined,
+  );
+  if (hideCredentials && requestHeaders['authorization'] !== undefined) clear.push('authorization');
+  return { set, clear };
+}
