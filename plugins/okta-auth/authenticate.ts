@@ -1,15 +1,13 @@
+import { applicationFor, checkApplication } from './applications';
 import type { OktaAuthConfig } from './config';
 import { AuthFailure } from './errors';
 import { accessTokenFor } from './exchange';
-import { extractCredentials } from './extract';
+import { extractCredentials, type BasicCredentials } from './extract';
 import type { HeaderMap } from './pdk';
 import type { Identity } from './upstream';
 import { verifyAccessToken, type VerifiedToken } from './verify';
 
-async function fromBasic(
-  credentials: Extract<ReturnType<typeof extractCredentials>, { kind: 'basic' }>,
-  config: OktaAuthConfig,
-): Promise<VerifiedToken> {
+async function fromBasic(credentials: BasicCredentials, config: OktaAuthConfig): Promise<VerifiedToken> {
   const exchanged = await accessTokenFor(credentials, config);
   let verified: VerifiedToken;
   try {
@@ -25,11 +23,7 @@ async function fromBasic(
   return verified;
 }
 
-/**
- * Decides who is calling, from the request's headers alone: returns the identity, or throws an AuthFailure.
- * It never responds; the handler does.
- */
-export async function authenticate(headers: HeaderMap, config: OktaAuthConfig): Promise<Identity> {
+async function verifiedIdentity(headers: HeaderMap, config: OktaAuthConfig): Promise<VerifiedToken> {
   const credentials = extractCredentials(headers);
   if (!credentials) throw new AuthFailure('no_credentials', 'no credentials');
   if (credentials.kind === 'bearer') {
@@ -40,4 +34,19 @@ export async function authenticate(headers: HeaderMap, config: OktaAuthConfig): 
     throw new AuthFailure('invalid_request', 'client credentials are not accepted');
   }
   return fromBasic(credentials, config);
+}
+
+/**
+ * Decides who is calling, from the request's headers (and, with a sidecar, the request's service): returns the
+ * identity, or throws an AuthFailure. It never responds; the handler does.
+ */
+export async function authenticate(
+  headers: HeaderMap,
+  config: OktaAuthConfig,
+  serviceName: () => Promise<string | undefined>,
+): Promise<Identity> {
+  const { clientId, scopes } = await verifiedIdentity(headers, config);
+  if (!config.sidecar) return { clientId, scopes };
+  const mapping = await applicationFor(clientId, config.sidecar, config.timeoutMs);
+  return { clientId, scopes, application: checkApplication(mapping, await serviceName()) };
 }

@@ -15,6 +15,17 @@ export interface OktaAuthConfig {
   tokenCacheTtlSeconds: number;
   hideCredentials: boolean;
   realm: string;
+  /** Set when the plugin maps client ids to portal applications. */
+  sidecar?: SidecarConfig;
+  /** Kong binds an instance to its service or route: the service name can then be learned once per instance. */
+  boundToService: boolean;
+}
+
+export interface SidecarConfig {
+  url: string;
+  token: string;
+  cacheTtlSeconds: number;
+  staleTtlSeconds: number;
 }
 
 /** A configuration Kong's schema let through but this plugin cannot run with; the message names the field. */
@@ -81,7 +92,7 @@ function applySchema(raw: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** Plain http is allowed only on loopback: tokens and client secrets must never cross a network in clear. */
-export function checkIdpUrl(field: string, value: string): string {
+export function checkSecureUrl(field: string, value: string): string {
   let url: URL;
   try {
     url = new URL(value);
@@ -97,8 +108,9 @@ export function normaliseConfig(raw: unknown): OktaAuthConfig {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError('', 'the plugin config must be an object');
   }
-  const c = applySchema(raw as Record<string, unknown>);
-  const issuer = checkIdpUrl('issuer', c.issuer as string);
+  const given = raw as Record<string, unknown>;
+  const c = applySchema(given);
+  const issuer = checkSecureUrl('issuer', c.issuer as string);
   const authMethods = new Set(c.auth_methods as AuthMethod[]);
   if (authMethods.size === 0) throw new ConfigError('auth_methods', 'must name at least one method');
   if ((c.credential_claim as string[]).length === 0) {
@@ -113,8 +125,8 @@ export function normaliseConfig(raw: unknown): OktaAuthConfig {
   const base = issuer.replace(/\/+$/, '');
   return {
     issuer,
-    jwksUri: checkIdpUrl('jwks_uri', (c.jwks_uri as string | undefined) ?? `${base}/v1/keys`),
-    tokenEndpoint: checkIdpUrl('token_endpoint', (c.token_endpoint as string | undefined) ?? `${base}/v1/token`),
+    jwksUri: checkSecureUrl('jwks_uri', (c.jwks_uri as string | undefined) ?? `${base}/v1/keys`),
+    tokenEndpoint: checkSecureUrl('token_endpoint', (c.token_endpoint as string | undefined) ?? `${base}/v1/token`),
     audiences: c.audiences as string[],
     scopesRequired: c.scopes_required as string[],
     tokenScopes: c.token_scopes as string[],
@@ -125,5 +137,19 @@ export function normaliseConfig(raw: unknown): OktaAuthConfig {
     tokenCacheTtlSeconds: c.token_cache_ttl as number,
     hideCredentials: c.hide_credentials as boolean,
     realm: c.realm as string,
+    sidecar: sidecarConfig(c),
+    boundToService: typeof given.service_id === 'string' || typeof given.route_id === 'string',
+  };
+}
+
+function sidecarConfig(c: Record<string, unknown>): SidecarConfig | undefined {
+  if (c.sidecar_url === undefined) return undefined;
+  if (c.sidecar_token === undefined) throw new ConfigError('sidecar_token', 'is required when sidecar_url is set');
+  return {
+    // The gateway token crosses the wire: the same https-or-loopback rule as for the IdP.
+    url: checkSecureUrl('sidecar_url', c.sidecar_url as string).replace(/\/+$/, ''),
+    token: c.sidecar_token as string,
+    cacheTtlSeconds: c.sidecar_cache_ttl as number,
+    staleTtlSeconds: c.sidecar_stale_ttl as number,
   };
 }

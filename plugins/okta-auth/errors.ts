@@ -11,7 +11,9 @@ export type FailureCode =
   | 'invalid_client'
   | 'insufficient_scope'
   | 'too_many_attempts'
+  | 'forbidden_application'
   | 'idp_unavailable'
+  | 'directory_unavailable'
   | 'unexpected';
 
 export class AuthFailure extends Error {
@@ -76,6 +78,8 @@ export function failureResponse(failure: AuthFailure, config: OktaAuthConfig): F
           ),
         },
       };
+    case 'forbidden_application':
+      return { status: 403, body: { message: 'Forbidden' }, headers: {} };
     case 'too_many_attempts':
       return {
         status: 429,
@@ -88,6 +92,8 @@ export function failureResponse(failure: AuthFailure, config: OktaAuthConfig): F
         body: { message: 'Identity provider unavailable' },
         headers: failure.retryAfterSeconds ? { 'Retry-After': String(failure.retryAfterSeconds) } : {},
       };
+    case 'directory_unavailable':
+      return { status: 503, body: { message: 'Application directory unavailable' }, headers: {} };
     case 'unexpected':
       return { status: 500, body: { message: 'An unexpected error occurred' }, headers: {} };
   }

@@ -2,11 +2,9 @@ import NodeCache from 'node-cache';
 import type { OktaAuthConfig } from './config';
 import { AuthFailure } from './errors';
 import { spendAttempt, withExchangeSlot } from './exchange-limits';
-import type { Credentials } from './extract';
-import { callIdp } from './idp-http';
+import type { BasicCredentials } from './extract';
+import { callRemote } from './http-client';
 import { secretHash } from './secret-hash';
-
-type BasicCredentials = Extract<Credentials, { kind: 'basic' }>;
 
 interface ExchangedToken {
   accessToken: string;
@@ -45,7 +43,7 @@ function refusal(status: number, body: unknown): AuthFailure {
 async function requestToken(credentials: BasicCredentials, config: OktaAuthConfig): Promise<ExchangedToken> {
   const form = new URLSearchParams({ grant_type: 'client_credentials' });
   if (config.tokenScopes.length > 0) form.set('scope', config.tokenScopes.join(' '));
-  const response = await callIdp(
+  const response = await callRemote(
     {
       method: 'POST',
       url: config.tokenEndpoint,

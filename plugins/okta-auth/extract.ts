@@ -1,9 +1,8 @@
 import { AuthFailure } from './errors';
 import type { HeaderMap } from './pdk';
 
-export type Credentials =
-  | { kind: 'bearer'; token: string }
-  | { kind: 'basic'; clientId: string; clientSecret: string };
+export type BasicCredentials = { kind: 'basic'; clientId: string; clientSecret: string };
+export type Credentials = { kind: 'bearer'; token: string } | BasicCredentials;
 
 /** Larger than any Okta access token; refused before parsing so a huge header costs nothing. */
 export const MAX_AUTHORIZATION_BYTES = 8 * 1024;

@@ -11,6 +11,8 @@ import { upstreamChanges } from './upstream';
  */
 export class OktaAuthPlugin {
   private readonly config: OktaAuthConfig;
+  /** The service name, learned once when Kong bound this instance to a service or route. */
+  private boundServiceName: Promise<string | undefined> | undefined;
 
   constructor(config: unknown) {
     // Throws a ConfigError naming the field: Kong then fails the instance start instead of running unprotected.
@@ -20,13 +22,24 @@ export class OktaAuthPlugin {
   async access(kong: KongPdk): Promise<void> {
     try {
       const headers = await kong.request.getHeaders();
-      const identity = await authenticate(headers, this.config);
+      const identity = await authenticate(headers, this.config, () => this.serviceName(kong));
       const changes = upstreamChanges(headers, identity, this.config.hideCredentials);
       await kong.service.request.setHeaders(changes.set);
       for (const name of changes.clear) await kong.service.request.clearHeader(name);
     } catch (err) {
       return this.refuse(kong, err);
     }
+  }
+
+  // One PDK call per instance for a service- or route-scoped plugin, one per request for a global one.
+  private serviceName(kong: KongPdk): Promise<string | undefined> {
+    const lookup = () => kong.router.getService().then((service) => service?.name ?? undefined);
+    if (!this.config.boundToService) return lookup();
+    this.boundServiceName ??= lookup().catch((err: unknown) => {
+      this.boundServiceName = undefined;
+      throw err;
+    });
+    return this.boundServiceName;
   }
 
   private async refuse(kong: KongPdk, err: unknown): Promise<void> {

@@ -1,6 +1,6 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { AuthFailure } from './errors';
-import { callIdp } from './idp-http';
+import { callRemote } from './http-client';
 
 /**
  * The signing keys of one issuer (one `jwks_uri`), shared by every plugin instance that names it.
@@ -106,7 +106,7 @@ export class RemoteKeySet {
   }
 
   private async load(timeoutMs: number): Promise<void> {
-    const response = await callIdp({ method: 'GET', url: this.jwksUri }, timeoutMs);
+    const response = await callRemote({ method: 'GET', url: this.jwksUri }, timeoutMs);
     if (response.status !== 200) {
       throw new AuthFailure('idp_unavailable', `key set request answered ${response.status}`);
     }

@@ -14,6 +14,10 @@ export interface KongPdk {
       clearHeader(name: string): Promise<unknown>;
     };
   };
+  router: {
+    /** The service of the current request (nil for a route without one). */
+    getService(): Promise<{ name?: string | null } | undefined>;
+  };
   response: {
     exit(status: number, body: unknown, headers?: Record<string, string>): Promise<void>;
   };

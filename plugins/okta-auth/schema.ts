@@ -87,4 +87,33 @@ export const Schema = [
     },
   },
   { realm: { type: 'string', default: 'kong', description: 'Realm of the WWW-Authenticate challenge' } },
+  {
+    sidecar_url: {
+      type: 'string',
+      description: 'Base URL of the DCR sidecar; when set, every client id must belong to an approved application',
+    },
+  },
+  {
+    sidecar_token: {
+      type: 'string',
+      referenceable: true,
+      description: 'Gateway token presented to the sidecar (SIDECAR_GATEWAY_TOKEN); required with sidecar_url',
+    },
+  },
+  {
+    sidecar_cache_ttl: {
+      type: 'integer',
+      default: 5,
+      between: [1, 300],
+      description: "Seconds an application lookup is reused: how long a deleted or revoked application still passes",
+    },
+  },
+  {
+    sidecar_stale_ttl: {
+      type: 'integer',
+      default: 300,
+      between: [0, 86400],
+      description: 'Seconds a cached lookup keeps serving while the sidecar cannot be reached',
+    },
+  },
 ];

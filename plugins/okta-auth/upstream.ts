@@ -1,9 +1,13 @@
 import type { HeaderMap } from './pdk';
 
+import type { ApplicationMapping } from './applications';
+
 /** Who is calling, as the upstream is told. */
 export interface Identity {
   clientId: string;
   scopes: string[];
+  /** Present when the plugin maps client ids to portal applications. */
+  application?: ApplicationMapping;
 }
 
 /**
@@ -31,6 +35,11 @@ export function upstreamChanges(requestHeaders: HeaderMap, identity: Identity, h
     'X-Client-Id': identity.clientId,
     'X-Authenticated-Scope': identity.scopes.join(' '),
   };
+  if (identity.application) {
+    set['X-Application-Id'] = identity.application.application.id;
+    set['X-Application-Name'] = identity.application.application.name;
+    set['X-Developer-Id'] = identity.application.developer.id;
+  }
   const setNames = new Set(Object.keys(set).map((name) => name.toLowerCase()));
   const clear: string[] = IDENTITY_HEADERS.filter(
     (name) => !setNames.has(name) && requestHeaders[name] !== undefined,

@@ -41,7 +41,26 @@ describe('okta-auth config', () => {
     expect(() => normaliseConfig({ issuer, token_endpoint: 'http://10.0.0.1/token' })).toThrow('config.token_endpoint');
   });
 
+  it('maps no application without a sidecar and learns whether Kong bound the instance to a service', () => {
+    expect(normaliseConfig({ issuer }).sidecar).toBeUndefined();
+    expect(normaliseConfig({ issuer }).boundToService).toBe(false);
+    expect(normaliseConfig({ issuer, service_id: 's1' }).boundToService).toBe(true);
+    expect(normaliseConfig({ issuer, route_id: 'r1' }).boundToService).toBe(true);
+  });
+
+  it('reads the sidecar settings with their defaults', () => {
+    expect(normaliseConfig({ issuer, sidecar_url: 'http://127.0.0.1:8080/', sidecar_token: 't' }).sidecar).toEqual({
+      url: 'http://127.0.0.1:8080',
+      token: 't',
+      cacheTtlSeconds: 5,
+      staleTtlSeconds: 300,
+    });
+  });
+
   it.each([
+    [{ issuer, sidecar_url: 'http://127.0.0.1:8080' }, 'config.sidecar_token: is required when sidecar_url is set'],
+    [{ issuer, sidecar_url: 'http://sidecar:8080', sidecar_token: 't' }, 'config.sidecar_url: must be an https URL'],
+    [{ issuer, sidecar_url: 'https://s', sidecar_token: 't', sidecar_cache_ttl: 0 }, 'config.sidecar_cache_ttl: must be between 1 and 300'],
     [{}, 'config.issuer: is required'],
     [{ issuer: 'not a url' }, 'config.issuer: is not a valid URL'],
     [{ issuer, audiences: 'api://default' }, 'config.audiences: must be an array'],

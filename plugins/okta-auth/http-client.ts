@@ -1,12 +1,12 @@
 import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosResponse } from 'axios';
-import { AuthFailure } from './errors';
+import { AuthFailure, type FailureCode } from './errors';
 
 /**
- * One HTTP client for every call to the identity provider: keep-alive connections (a request that needs the IdP
- * must not pay a TLS handshake), no redirects (a key set or token must come from the configured URL), and a total
- * deadline per call, connect included, which axios's `timeout` alone does not give.
+ * One HTTP client for every call the plugin makes (identity provider, sidecar): keep-alive connections (a request
+ * that needs the IdP must not pay a TLS handshake), no redirects (a key set or token must come from the configured
+ * URL), and a total deadline per call, connect included, which axios's `timeout` alone does not give.
  */
 const client = axios.create({
   maxRedirects: 0,
@@ -27,26 +27,23 @@ function retryAfter(response: AxiosResponse): number | undefined {
 }
 
 /**
- * Sends a request and returns the IdP's answer; a network failure, the deadline, a 429 or a 5xx become an
- * `idp_unavailable` failure, because the request cannot be decided without the IdP.
+ * Sends a request and returns the answer; a network failure, the deadline, a 429 or a 5xx become an
+ * `unavailable` failure (by default `idp_unavailable`), because the request cannot be decided without that service.
  */
-export async function callIdp(
+export async function callRemote(
   request: { method: 'GET' | 'POST'; url: string; headers?: Record<string, string>; data?: string },
   timeoutMs: number,
+  unavailable: Extract<FailureCode, 'idp_unavailable' | 'directory_unavailable'> = 'idp_unavailable',
 ): Promise<AxiosResponse> {
   let response: AxiosResponse;
   try {
     response = await client.request({ ...request, timeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
     const reason = axios.isAxiosError(err) ? (err.code ?? err.message) : String(err);
-    throw new AuthFailure('idp_unavailable', `identity provider unreachable (${reason})`);
+    throw new AuthFailure(unavailable, `${request.url} unreachable (${reason})`);
   }
   if (response.status === 429 || response.status >= 500) {
-    throw new AuthFailure(
-      'idp_unavailable',
-      `identity provider answered ${response.status}`,
-      retryAfter(response),
-    );
+    throw new AuthFailure(unavailable, `${request.url} answered ${response.status}`, retryAfter(response));
   }
   return response;
 }
