@@ -46,6 +46,12 @@ function bearerChallenge(realm: string, error?: string, description?: string, sc
   return challenge;
 }
 
+export const UNEXPECTED_RESPONSE: FailureResponse = {
+  status: 500,
+  body: { message: 'An unexpected error occurred' },
+  headers: {},
+};
+
 export function failureResponse(failure: AuthFailure, config: OktaAuthConfig): FailureResponse {
   const { realm } = config;
   switch (failure.code) {
@@ -95,7 +101,7 @@ export function failureResponse(failure: AuthFailure, config: OktaAuthConfig): F
     case 'directory_unavailable':
       return { status: 503, body: { message: 'Application directory unavailable' }, headers: {} };
     case 'unexpected':
-      return { status: 500, body: { message: 'An unexpected error occurred' }, headers: {} };
+      return UNEXPECTED_RESPONSE;
   }
 }
 
