@@ -1,7 +1,8 @@
 'use strict';
 // jose is ESM-only and jest (before Node 24.9) cannot require ESM, so its files are compiled to CommonJS
-// for the test runtime. oidc-provider is not loadable this way: tests run it as a child process.
-const esmOnly = ['jose'];
+// for the test runtime (cookie: ESM-only since 2.0, required by fastify's inject). oidc-provider is not
+// loadable this way: tests run it as a child process.
+const esmOnly = ['jose', 'cookie'];
 
 /** @type {import('jest').Config} */
 module.exports = {

@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs = require('node:fs');
+import net = require('node:net');
+import path = require('node:path');
+
+const DEFAULT_SOCKET_NAME = 'js_pluginserver.sock';
+const DEFAULT_START_TIMEOUT_MS = 15_000;
+const KILL_GRACE_MS = 5_000;
+const POLL_MS = 50;
+
+export interface PluginServerProcessOptions {
+  /** The start command: okta-auth-pluginserver or kong-pdk's kong-js-pluginserver. */
+  command: string;
+  /** Absolute plugins directory (kong-pdk requires it absolute). */
+  pluginsDir: string;
+  /** Kong prefix: the socket is created in it. */
+  prefix: string;
+  sockName?: string;
+  extraArgs?: string[];
+  startTimeoutMs?: number;
+  /** The server's environment; default this process's. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface PluginServerProcess {
+  socketPath: string;
+  pid: number;
+  stdout(): string;
+  stderr(): string;
+  alive(): boolean;
+  exited(): Promise<void>;
+  /** Resolves once stderr matches `pattern`; rejects if the process exits or the start timeout passes first. */
+  waitForStderr(pattern: RegExp): Promise<void>;
+  /** SIGTERM, then SIGKILL if it has not exited after a grace period. */
+  stop(): Promise<void>;
+}
+
+function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (hasExited(child)) resolve();
+    else child.once('exit', () => resolve());
+  });
+}
+
+function canConnect(socketPath: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.createConnection(socketPath);
+    socket.once('connect', () => socket.end(() => resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function waitUntil(condition: () => boolean | Promise<boolean>, child: ChildProcess, timeoutMs: number, output: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (hasExited(child)) throw new Error(`plugin server exited:\n${output()}`);
+    if (Date.now() > deadline) throw new Error(`plugin server: condition not met within ${timeoutMs} ms:\n${output()}`);
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+/** Starts a plugin server the way Kong runs KONG_PLUGINSERVER_JS_START_CMD, and waits until its socket answers. */
+export async function spawnPluginServer(options: PluginServerProcessOptions): Promise<PluginServerProcess> {
+  const sockName = options.sockName ?? DEFAULT_SOCKET_NAME;
+  const socketPath = path.join(options.prefix, sockName);
+  const timeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+  const args = ['-d', options.pluginsDir, '-p', options.prefix, '--sock-name', sockName, ...(options.extraArgs ?? [])];
+  const child = spawn(options.command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const output = (): string => stdout + stderr;
+
+  const stop = async (): Promise<void> => {
+    if (hasExited(child)) return;
+    const killer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+    child.kill('SIGTERM');
+    await exited(child);
+    clearTimeout(killer);
+  };
+
+  try {
+    await waitUntil(async () => fs.existsSync(socketPath) && (await canConnect(socketPath)), child, timeoutMs, output);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return {
+    socketPath,
+    pid: child.pid as number,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    alive: () => !hasExited(child),
+    exited: () => exited(child),
+    waitForStderr: (pattern) => waitUntil(() => pattern.test(stderr), child, timeoutMs, output),
+    stop,
+  };
+}

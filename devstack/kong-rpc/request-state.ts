@@ -1,0 +1,68 @@
+import { headerValues, toHeaderMap } from './header-map';
+import type { AccessOutcome, ExitResponse, GatewayRequest, LogEntry, PluginScope } from './types';
+
+const DEFAULT_PROXY_PORT = 8000;
+
+function splitPath(request: GatewayRequest): { path: string; rawQuery: string } {
+  const [path, ...query] = (request.path ?? '/').split('?');
+  if (query.length > 0) return { path, rawQuery: query.join('?') };
+  const pairs = Object.entries(request.query ?? {}).flatMap(([name, value]) =>
+    value === true
+      ? [encodeURIComponent(name)] // a flag ("?debug") differs from an empty value ("?debug=") in Kong
+      : (Array.isArray(value) ? value : [value]).map((item) => `${encodeURIComponent(name)}=${encodeURIComponent(item)}`),
+  );
+  return { path, rawQuery: pairs.join('&') };
+}
+
+/** Everything the Kong side knows and changes while one request runs through a plugin's access phase. */
+export class GatewayRequestState {
+  readonly clientHeaders: Map<string, string[]>;
+  readonly upstreamHeaders: Map<string, string[]>;
+  readonly responseHeaders = new Map<string, string[]>();
+  readonly shared = new Map<string, unknown>();
+  readonly logs: LogEntry[] = [];
+  readonly pdkCalls: string[] = [];
+  readonly method: string;
+  readonly path: string;
+  readonly rawQuery: string;
+  readonly scheme: string;
+  readonly host: string;
+  readonly port: number;
+  readonly ip: string;
+  readonly route: Record<string, unknown> | undefined;
+  readonly service: Record<string, unknown> | undefined;
+  readonly stepErrors: Record<string, string>;
+  consumer: unknown;
+  credential: unknown;
+  exit: ExitResponse | undefined;
+  proxied = false;
+  rpcError: string | undefined;
+
+  constructor(request: GatewayRequest, scope: PluginScope) {
+    this.clientHeaders = headerValues(request.headers);
+    this.upstreamHeaders = new Map([...this.clientHeaders].map(([name, values]) => [name, [...values]]));
+    this.method = (request.method ?? 'GET').toUpperCase();
+    ({ path: this.path, rawQuery: this.rawQuery } = splitPath(request));
+    this.scheme = request.scheme ?? 'http';
+    this.host = request.host ?? this.clientHeaders.get('host')?.[0]?.split(':')[0]?.toLowerCase() ?? 'localhost';
+    this.port = request.port ?? DEFAULT_PROXY_PORT;
+    this.ip = request.ip ?? '127.0.0.1';
+    this.route = request.route ?? (scope.routeId ? { id: scope.routeId } : undefined);
+    this.service = request.service ?? (scope.serviceId ? { id: scope.serviceId } : undefined);
+    this.stepErrors = request.stepErrors ?? {};
+  }
+
+  outcome(): AccessOutcome {
+    return {
+      proxied: this.proxied,
+      ...(this.exit && { exit: this.exit }),
+      upstreamHeaders: toHeaderMap(this.upstreamHeaders),
+      responseHeaders: toHeaderMap(this.responseHeaders),
+      pdkCalls: [...this.pdkCalls],
+      logs: [...this.logs],
+      ...(this.consumer !== undefined && { consumer: this.consumer }),
+      ...(this.credential !== undefined && { credential: this.credential }),
+      ...(this.rpcError !== undefined && { rpcError: this.rpcError }),
+    };
+  }
+}
