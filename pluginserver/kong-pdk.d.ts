@@ -27,6 +27,7 @@ declare module 'kong-pdk/server' {
     constructor(pluginDir: string, logger: PluginServerLogger, expireTtl?: number);
     events: Map<number, unknown>;
     instances: Map<number, unknown>;
+    StartInstance(config: { Name: string; Config: string }): Promise<{ Name: string; Id: number }>;
     HandleEvent(event: { InstanceId: number; EventName: string }): Promise<EventAnswer>;
     step(data: { EventId: number; Data?: unknown }, isError: boolean): Promise<EventAnswer>;
     GetPluginInfo(name: string): Promise<PluginInfo>;
