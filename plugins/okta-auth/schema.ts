@@ -90,6 +90,7 @@ export const Schema = [
   {
     sidecar_url: {
       type: 'string',
+      referenceable: true,
       description: 'Base URL of the DCR sidecar; when set, every client id must belong to an approved application',
     },
   },
