@@ -7,6 +7,8 @@ const DEFAULT_SOCKET_NAME = 'js_pluginserver.sock';
 const DEFAULT_START_TIMEOUT_MS = 15_000;
 const KILL_GRACE_MS = 5_000;
 const POLL_MS = 50;
+// What stdout()/stderr() keep: the recent past, so a long-running dev stack does not grow without bound.
+const KEPT_OUTPUT_CHARS = 256 * 1024;
 
 export interface PluginServerProcessOptions {
   /** The start command: okta-auth-pluginserver or kong-pdk's kong-js-pluginserver. */
@@ -20,6 +22,8 @@ export interface PluginServerProcessOptions {
   startTimeoutMs?: number;
   /** The server's environment; default this process's. */
   env?: NodeJS.ProcessEnv;
+  /** Also receives everything the server writes (e.g. to a log file). */
+  onOutput?: (chunk: Buffer) => void;
 }
 
 export interface PluginServerProcess {
@@ -72,9 +76,20 @@ export async function spawnPluginServer(options: PluginServerProcessOptions): Pr
   const child = spawn(options.command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
   let stdout = '';
   let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const keep = (kept: string, chunk: Buffer): string => {
+    options.onOutput?.(chunk);
+    return (kept + chunk.toString()).slice(-KEPT_OUTPUT_CHARS);
+  };
+  child.stdout?.on('data', (chunk: Buffer) => (stdout = keep(stdout, chunk)));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = keep(stderr, chunk)));
   const output = (): string => stdout + stderr;
+
+  // The server must not outlive whoever started it (a test runner, `npm start`), even on an abrupt exit.
+  const killOnExit = (): void => {
+    child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
 
   const stop = async (): Promise<void> => {
     if (hasExited(child)) return;

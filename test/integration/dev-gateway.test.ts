@@ -412,13 +412,19 @@ routes:
       }
     });
 
-    it("loads the repository's own kong.yml with OKTA_ISSUER set, and refuses to start without it", async () => {
+    it("loads the repository's own kong.yml with its env vault variables set, and refuses to start without them", async () => {
       const start = (env: NodeJS.ProcessEnv) =>
         startDevGateway({ port: 0, pluginServerSocket: oktaAuth.socketPath, env, log: (line) => logs.push(line) });
 
       await expect(start({})).rejects.toThrow(/kong\.yml: services\[0\]\.plugins\[0\]\.config\.issuer: .*OKTA_ISSUER, which is not set/);
 
-      const gateway = await start({ OKTA_ISSUER: okta.issuer });
+      await expect(start({ OKTA_ISSUER: okta.issuer })).rejects.toThrow(/OKTA_AUTH_SIDECAR_URL, which is not set/);
+
+      const gateway = await start({
+        OKTA_ISSUER: okta.issuer,
+        OKTA_AUTH_SIDECAR_URL: 'http://127.0.0.1:9',
+        OKTA_AUTH_SIDECAR_TOKEN: 'gateway-token',
+      });
       gateways.push(gateway);
       const response = await http_.get(`${gateway.url}/demo`);
       expect(response.status).toBe(401);

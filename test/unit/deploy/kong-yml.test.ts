@@ -41,12 +41,25 @@ describe('kong.yml', () => {
     }
   });
 
-  it('takes the issuer from the env vault and passes the plugin config check once it is resolved', () => {
-    const env = { OKTA_ISSUER: 'https://acme.okta.com/oauth2/default' };
+  it('takes per-environment values from the env vault and passes the plugin config check once resolved', () => {
+    const env = {
+      OKTA_ISSUER: 'https://acme.okta.com/oauth2/default',
+      OKTA_AUTH_SIDECAR_URL: 'http://127.0.0.1:8080',
+      OKTA_AUTH_SIDECAR_TOKEN: 'gateway-token',
+    };
     for (const entry of pluginEntries) {
       expect(entry.config.issuer).toBe('{vault://env/okta-issuer}');
+      // Kong resolves references only in referenceable fields.
+      for (const [field, value] of Object.entries(entry.config)) {
+        if (typeof value === 'string' && value.startsWith('{vault://')) {
+          const spec = Schema.find((e) => Object.keys(e)[0] === field) as unknown as Record<string, { referenceable?: boolean }>;
+          expect([field, spec[field]?.referenceable]).toEqual([field, true]);
+        }
+      }
       const resolved = Object.fromEntries(Object.entries(entry.config).map(([k, v]) => [k, resolveEnvVault(v, env)]));
-      expect(normaliseConfig(resolved).issuer).toBe(env.OKTA_ISSUER);
+      const config = normaliseConfig(resolved);
+      expect(config.issuer).toBe(env.OKTA_ISSUER);
+      expect(config.sidecar?.url).toBe(env.OKTA_AUTH_SIDECAR_URL);
     }
   });
 });

@@ -1,0 +1,100 @@
+import path from 'node:path';
+
+/** The sidecar's settings, read from the environment once at start-up. */
+export interface SidecarConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Unset: SQLite in the data directory. */
+  databaseUrl: string | undefined;
+  adminToken: string;
+  gatewayToken: string;
+  encryptionKey: Buffer;
+  /** Keys of earlier rotations: they only decrypt what was stored before. */
+  previousEncryptionKeys: Buffer[];
+  /** Total deadline of one IdP operation, retries included. */
+  idpTimeoutMs: number;
+  /** Applications one developer may create per hour. */
+  creationLimitPerHour: number;
+  /** The name prefix of our clients at the IdP; reconcile touches no other client. */
+  clientNamePrefix: string;
+}
+
+/** A setting that is missing or malformed; the message names the variable and never echoes its value. */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const MIN_TOKEN_LENGTH = 32;
+
+function requiredToken(env: NodeJS.ProcessEnv, variable: string): string {
+  const value = env[variable];
+  if (!value) throw new ConfigError(variable, 'is required');
+  // Short tokens can be guessed; generated ones (npm start) are far longer.
+  if (value.length < MIN_TOKEN_LENGTH) throw new ConfigError(variable, `must be at least ${MIN_TOKEN_LENGTH} characters`);
+  return value;
+}
+
+function base64Key(variable: string, value: string): Buffer {
+  const key = Buffer.from(value, 'base64');
+  if (key.length !== 32 || key.toString('base64') !== value) {
+    throw new ConfigError(variable, 'must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)');
+  }
+  return key;
+}
+
+function encryptionKey(env: NodeJS.ProcessEnv): Buffer {
+  const value = env.SIDECAR_ENCRYPTION_KEY;
+  if (!value) throw new ConfigError('SIDECAR_ENCRYPTION_KEY', 'is required');
+  return base64Key('SIDECAR_ENCRYPTION_KEY', value);
+}
+
+function previousEncryptionKeys(env: NodeJS.ProcessEnv): Buffer[] {
+  const values = (env.SIDECAR_PREVIOUS_ENCRYPTION_KEYS ?? '').split(',').filter(Boolean);
+  return values.map((value) => base64Key('SIDECAR_PREVIOUS_ENCRYPTION_KEYS', value.trim()));
+}
+
+function integer(env: NodeJS.ProcessEnv, variable: string, fallback: number, min: number, max: number): number {
+  const value = env[variable] || String(fallback);
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed < min || parsed > max) {
+    throw new ConfigError(variable, `must be a whole number from ${min} to ${max}`);
+  }
+  return parsed;
+}
+
+function clientNamePrefix(env: NodeJS.ProcessEnv): string {
+  const value = env.SIDECAR_CLIENT_NAME_PREFIX || 'kong-dcr-';
+  // Long and plain enough to be a safe prefix match at the IdP: reconcile deletes what matches it.
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{3,39}$/.test(value)) {
+    throw new ConfigError('SIDECAR_CLIENT_NAME_PREFIX', 'must be 4 to 40 letters, digits, ".", "_" or "-"');
+  }
+  return value;
+}
+
+function databaseUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const value = env.DATABASE_URL;
+  if (!value) return undefined;
+  if (!/^postgres(ql)?:\/\//.test(value)) throw new ConfigError('DATABASE_URL', 'must be a postgres:// URL');
+  return value;
+}
+
+/** Reads and checks every setting; throws ConfigError for the first bad one. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig {
+  return {
+    port: integer(env, 'SIDECAR_PORT', 8080, 1, 65535),
+    host: env.SIDECAR_HOST ?? '127.0.0.1',
+    dataDir: path.resolve(env.SIDECAR_DATA_DIR ?? './data'),
+    databaseUrl: databaseUrl(env),
+    adminToken: requiredToken(env, 'SIDECAR_ADMIN_TOKEN'),
+    gatewayToken: requiredToken(env, 'SIDECAR_GATEWAY_TOKEN'),
+    encryptionKey: encryptionKey(env),
+    previousEncryptionKeys: previousEncryptionKeys(env),
+    idpTimeoutMs: integer(env, 'SIDECAR_IDP_TIMEOUT_MS', 10_000, 100, 120_000),
+    creationLimitPerHour: integer(env, 'SIDECAR_APPLICATION_CREATIONS_PER_HOUR', 20, 1, 100_000),
+    clientNamePrefix: clientNamePrefix(env),
+  };
+}

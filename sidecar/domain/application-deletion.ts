@@ -1,0 +1,56 @@
+import type { Store } from '../store';
+import type { Application } from '../store/records';
+import type { DcrProviderService } from './dcr-providers';
+import type { Logger } from './logger';
+
+export interface DeletionBackoff {
+  baseMs: number;
+  maxMs: number;
+}
+
+/**
+ * Deleting an application deletes its IdP client first. When the IdP cannot, the application stays in the
+ * database as `pending_deletion` (refused at the gateway) and is retried with exponential backoff; the schedule
+ * lives in the database, so retries resume after a restart.
+ */
+export function applicationDeletion(store: Store, providers: DcrProviderService, log: Logger, backoff: DeletionBackoff) {
+  /** The driver that manages the application's client; none for existing (self-managed) IdP clients. */
+  const driverOf = async (application: Application) => {
+    const strategy = await store.strategies.get(application.auth_strategy_id);
+    if (!strategy?.dcr_provider_id) return undefined;
+    return providers.driverFor(await providers.get(strategy.dcr_provider_id));
+  };
+
+  /** True when the application is gone; false when it was left pending for a retry. */
+  const attempt = async (application: Application): Promise<boolean> => {
+    try {
+      await (await driverOf(application))?.deleteClient(application.client_id, application.idp_secrets);
+    } catch (error) {
+      const delay = Math.min(backoff.maxMs, backoff.baseMs * 2 ** application.deletion_attempts);
+      const reason = (error as Error).message;
+      await store.applications.markDeletionFailed(application.id, reason, new Date(Date.now() + delay));
+      log.warn({ applicationId: application.id, clientId: application.client_id, reason }, 'IdP client deletion failed; will retry');
+      return false;
+    }
+    await store.applications.delete(application.id);
+    return true;
+  };
+
+  return {
+    /** Deletes now, or returns the application left pending deletion. */
+    async delete(application: Application): Promise<Application | undefined> {
+      if (await attempt(application)) return undefined;
+      return store.applications.get(application.id);
+    },
+    /** One pass of the retry worker: the applications whose next attempt is due. Returns how many were deleted. */
+    async retryDue(batchSize = 20): Promise<number> {
+      let deleted = 0;
+      for (const application of await store.applications.listDueForDeletion(new Date(), batchSize)) {
+        if (await attempt(application)) deleted += 1;
+      }
+      return deleted;
+    },
+  };
+}
+
+export type ApplicationDeletion = ReturnType<typeof applicationDeletion>;

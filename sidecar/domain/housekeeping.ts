@@ -1,0 +1,32 @@
+import type { Store } from '../store';
+import type { ApplicationDeletion } from './application-deletion';
+import type { Logger } from './logger';
+
+/**
+ * The background pass, every `intervalMs` (never two at once): retries the IdP deletions that are due, and purges
+ * idempotent responses past their window and creation records older than the creation limit's window.
+ */
+export function startHousekeeping(
+  store: Store,
+  deletion: ApplicationDeletion,
+  options: { intervalMs: number; creationWindowMs: number },
+  log: Logger,
+): () => void {
+  let running = false;
+  const pass = async () => {
+    await deletion.retryDue();
+    await store.idempotency.purgeExpired();
+    await store.creations.purgeBefore(new Date(Date.now() - options.creationWindowMs));
+  };
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    pass()
+      .catch((error: unknown) => log.error({ reason: (error as Error).message }, 'housekeeping pass failed'))
+      .finally(() => {
+        running = false;
+      });
+  }, options.intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+import type { Store } from '../store';
+import { ProblemError } from './errors';
+
+/** How long a retry with the same Idempotency-Key gets the first response back. */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Runs `create` once per (developer, key): a retry within the window gets the first response (kept encrypted),
+ * the same key with another body 422, a retry while the first is still running 409. A failed first attempt
+ * frees the key.
+ */
+export async function createOnce<T>(
+  store: Store,
+  developerId: string,
+  key: string,
+  body: unknown,
+  create: () => Promise<T>,
+): Promise<T> {
+  const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+  const claim = await store.idempotency.claim(developerId, key, requestHash, IDEMPOTENCY_WINDOW_MS);
+  if (claim.state !== 'claimed') {
+    if (claim.requestHash !== requestHash) {
+      throw new ProblemError(422, 'Unprocessable Entity', 'this Idempotency-Key was used with a different request');
+    }
+    if (claim.state === 'in_flight') {
+      throw new ProblemError(409, 'Conflict', 'a request with this Idempotency-Key is still in progress');
+    }
+    return claim.response as T;
+  }
+  let result: T;
+  try {
+    result = await create();
+  } catch (error) {
+    await store.idempotency.release(developerId, key);
+    throw error;
+  }
+  await store.idempotency.complete(developerId, key, result);
+  return result;
+}

@@ -1,0 +1,30 @@
+import type { TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { ProblemError, badRequest } from './errors';
+
+/** An https URL, or http on loopback (the local stack): what an issuer or IdP base URL may be. */
+export function checkIdpUrl(field: string, value: string): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw badRequest(field, 'must be a URL');
+  }
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw badRequest(field, 'must be an https URL (http only on loopback)');
+  }
+}
+
+/** Checks `value` against a schema chosen at run time (e.g. by provider_type), naming fields under `prefix`. */
+export function checkSchema(prefix: string, schema: TSchema, value: unknown): void {
+  // One reason per field: TypeBox reports a missing property both as missing and as of the wrong type.
+  const reasons = new Map<string, string>();
+  for (const e of Value.Errors(schema, value)) {
+    const field = [prefix, ...e.path.split('/').filter(Boolean)].join('.');
+    if (!reasons.has(field)) reasons.set(field, e.message);
+  }
+  if (reasons.size === 0) return;
+  const invalid = [...reasons].map(([field, reason]) => ({ field, reason }));
+  throw new ProblemError(400, 'Bad Request', `${invalid[0]?.field}: ${invalid[0]?.reason}`, { invalid_parameters: invalid });
+}

@@ -1,0 +1,75 @@
+import type { FastifyError, FastifyInstance, FastifySchemaValidationError } from 'fastify';
+import { type InvalidParameter, ProblemError } from '../domain/errors';
+
+/** Konnect's problem shape: every error response of the sidecar, whatever produced it. */
+export interface Problem {
+  status: number;
+  title: string;
+  detail: string;
+  invalid_parameters?: InvalidParameter[];
+  idp_error?: { error: string; error_description: string };
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+};
+
+export function problem(status: number, detail: string, extras: Omit<Problem, 'status' | 'title' | 'detail'> = {}): Problem {
+  return { status, title: TITLES[status] ?? 'Error', detail, ...extras };
+}
+
+/** `/dcr_config/dcr_token` + missing `x` -> `dcr_config.dcr_token.x`; querystring fields keep their own names. */
+function fieldOf(error: FastifySchemaValidationError): string {
+  const params = error.params as { missingProperty?: string; additionalProperty?: string };
+  const segments = error.instancePath.split('/').filter(Boolean);
+  const last = params.missingProperty ?? params.additionalProperty;
+  if (last) segments.push(last);
+  return segments.join('.') || '(body)';
+}
+
+function fromError(error: FastifyError | ProblemError): Problem {
+  if (error instanceof ProblemError) {
+    const { retryAfter: _retryAfter, ...extras } = error.extras;
+    return { ...problem(error.status, error.message), title: error.title, ...extras };
+  }
+  if (error.validation) {
+    const invalid = error.validation.map((v) => ({ field: fieldOf(v), reason: v.message ?? 'is invalid' }));
+    return problem(400, `${invalid[0]?.field}: ${invalid[0]?.reason}`, { invalid_parameters: invalid });
+  }
+  const status = error.statusCode ?? 500;
+  // 5xx messages may carry internals: hide them.
+  return status >= 500 ? problem(500, 'An unexpected error occurred') : problem(status, error.message);
+}
+
+/** One error handler and one not-found handler for the whole app. */
+export function registerProblemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler<FastifyError | ProblemError>((error, request, reply) => {
+    const body = fromError(error);
+    if (body.status >= 500 && !(error instanceof ProblemError)) {
+      // Only name, message and stack: an HTTP client error object holds request headers (tokens).
+      request.log.error({ err: { type: error.name, message: error.message, stack: error.stack } }, 'request failed');
+    }
+    if (error instanceof ProblemError && error.extras.retryAfter !== undefined) {
+      reply.header('retry-after', String(error.extras.retryAfter));
+    }
+    return reply.code(body.status).type('application/problem+json').send(body);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .code(404)
+      .type('application/problem+json')
+      .send(problem(404, `no route for ${request.method} ${request.url.split('?')[0]}`)),
+  );
+}

@@ -1,0 +1,41 @@
+import type { AxiosResponse } from 'axios';
+import { ProblemError } from '../domain/errors';
+
+export interface IdpErrorBody {
+  error: string;
+  error_description: string;
+}
+
+/**
+ * A failed IdP call, with the IdP's own words. `kind` says what callers may do:
+ * `not_found` (the client is already gone), `rejected` (the IdP said no: 502), `unavailable` (unreachable,
+ * too slow, failing or rate-limited: 503, retry later).
+ */
+export class IdpError extends ProblemError {
+  constructor(
+    readonly kind: 'not_found' | 'rejected' | 'unavailable',
+    detail: string,
+    idpError: IdpErrorBody,
+    retryAfter?: number,
+  ) {
+    const status = kind === 'unavailable' ? 503 : 502;
+    super(status, status === 503 ? 'Service Unavailable' : 'Bad Gateway', detail, {
+      idp_error: idpError,
+      ...(retryAfter !== undefined && { retryAfter }),
+    });
+    this.name = 'IdpError';
+  }
+}
+
+/** The OAuth error shape (`{error, error_description}`) most DCR APIs answer with, or a generic one. */
+export function oauthError(response: AxiosResponse, idpName: string): IdpErrorBody {
+  const body = (response.data ?? {}) as Record<string, unknown>;
+  if (typeof body.error === 'string') return { error: body.error, error_description: String(body.error_description ?? '') };
+  return { error: `http_${response.status}`, error_description: `${idpName} answered HTTP ${response.status}` };
+}
+
+/** An IdpError for an unexpected answer: 5xx means try later, anything else means the IdP refused. */
+export function idpFailure(response: AxiosResponse, what: string, idpName: string, body = oauthError(response, idpName)): IdpError {
+  const kind = response.status >= 500 ? 'unavailable' : 'rejected';
+  return new IdpError(kind, `${idpName} refused to ${what}: ${body.error_description || body.error}`, body);
+}

@@ -1,0 +1,36 @@
+import { buildApp } from './app';
+import { ConfigError, loadConfig } from './config';
+import { openConfiguredStore } from './runtime';
+
+/** `npm run sidecar`: settings checked before anything starts, then listen until SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`sidecar: cannot start: ${error.message}`);
+    process.exit(1);
+  }
+  const store = await openConfiguredStore(config);
+  const app = await buildApp({
+    store,
+    adminToken: config.adminToken,
+    gatewayToken: config.gatewayToken,
+    idpTimeoutMs: config.idpTimeoutMs,
+    clientNamePrefix: config.clientNamePrefix,
+    creationLimit: { count: config.creationLimitPerHour, windowMs: 3_600_000 },
+  });
+  const stop = async () => {
+    await app.close();
+    await store.close();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await app.listen({ port: config.port, host: config.host });
+}
+
+main().catch((error: unknown) => {
+  console.error('sidecar: failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

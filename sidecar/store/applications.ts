@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import { type StoreContext, decryptJson, encryptJson, paginate } from './context';
+import { constrained } from './errors';
+import type { Application, ApplicationStatus, PageOf, PageRequest } from './records';
+import type { ApplicationRow } from './schema';
+
+export type NewApplication = Pick<
+  Application,
+  'developer_id' | 'auth_strategy_id' | 'name' | 'description' | 'client_id' | 'redirect_uris' | 'idp_secrets'
+>;
+export type ApplicationChanges = Partial<Pick<Application, 'name' | 'description' | 'redirect_uris' | 'idp_secrets'>>;
+
+export function applicationRepository(ctx: StoreContext) {
+  const { db, cipher } = ctx;
+  const toRecord = (row: ApplicationRow): Application => ({
+    ...row,
+    redirect_uris: JSON.parse(row.redirect_uris),
+    idp_secrets: row.idp_secrets === null ? null : decryptJson(cipher, row.idp_secrets),
+    status: row.status as ApplicationStatus,
+  });
+  const findBy = async (column: 'id' | 'client_id', value: string) => {
+    const row = await db.selectFrom('applications').selectAll().where(column, '=', value).executeTakeFirst();
+    return row && toRecord(row);
+  };
+  const update = async (id: string, columns: Partial<ApplicationRow>) => {
+    await db
+      .updateTable('applications')
+      .set({ ...columns, updated_at: ctx.now().toISOString() })
+      .where('id', '=', id)
+      .execute();
+    return findBy('id', id);
+  };
+
+  return {
+    get: (id: string) => findBy('id', id),
+    getByClientId: (clientId: string) => findBy('client_id', clientId),
+    async create(input: NewApplication): Promise<Application> {
+      const now = ctx.now().toISOString();
+      const row: ApplicationRow = {
+        id: randomUUID(),
+        developer_id: input.developer_id,
+        auth_strategy_id: input.auth_strategy_id,
+        name: input.name,
+        description: input.description,
+        client_id: input.client_id,
+        redirect_uris: JSON.stringify(input.redirect_uris),
+        idp_secrets: input.idp_secrets === null ? null : encryptJson(cipher, input.idp_secrets),
+        status: 'active',
+        deletion_attempts: 0,
+        next_deletion_at: null,
+        last_error: null,
+        created_at: now,
+        updated_at: now,
+      };
+      await constrained(ctx.dialect, () => db.insertInto('applications').values(row).execute());
+      return toRecord(row);
+    },
+    listByDeveloper(developerId: string, page: PageRequest): Promise<PageOf<Application>> {
+      return paginate(db.selectFrom('applications').where('developer_id', '=', developerId), page, toRecord);
+    },
+    /** Every application of the given strategies (reconciliation compares them with the IdP's clients). */
+    async listByStrategies(strategyIds: string[]): Promise<Application[]> {
+      if (strategyIds.length === 0) return [];
+      const rows = await db.selectFrom('applications').selectAll().where('auth_strategy_id', 'in', strategyIds).execute();
+      return rows.map(toRecord);
+    },
+    update(id: string, changes: ApplicationChanges): Promise<Application | undefined> {
+      return update(id, {
+        ...(changes.name !== undefined && { name: changes.name }),
+        ...(changes.description !== undefined && { description: changes.description }),
+        ...(changes.redirect_uris !== undefined && { redirect_uris: JSON.stringify(changes.redirect_uris) }),
+        ...(changes.idp_secrets !== undefined && {
+          idp_secrets: changes.idp_secrets === null ? null : encryptJson(cipher, changes.idp_secrets),
+        }),
+      });
+    },
+    /** The IdP refused to delete the client: keep the application, retry at `retryAt`. */
+    async markDeletionFailed(id: string, error: string, retryAt: Date): Promise<Application | undefined> {
+      const current = await findBy('id', id);
+      if (!current) return undefined;
+      return update(id, {
+        status: 'pending_deletion',
+        deletion_attempts: current.deletion_attempts + 1,
+        next_deletion_at: retryAt.toISOString(),
+        last_error: error,
+      });
+    },
+    /** Applications whose IdP deletion is due for another attempt, oldest due first. */
+    async listDueForDeletion(now: Date, limit: number): Promise<Application[]> {
+      const rows = await db
+        .selectFrom('applications')
+        .selectAll()
+        .where('status', '=', 'pending_deletion')
+        .where('next_deletion_at', '<=', now.toISOString())
+        .orderBy('next_deletion_at')
+        .limit(limit)
+        .execute();
+      return rows.map(toRecord);
+    },
+    async delete(id: string): Promise<boolean> {
+      const result = await db.deleteFrom('applications').where('id', '=', id).executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    },
+  };
+}
+
+export type ApplicationRepository = ReturnType<typeof applicationRepository>;

@@ -1,0 +1,10 @@
+import type { Dialect } from 'kysely';
+
+/** What goes wrong in a write, in words the query layer can act on whatever the database. */
+export type ConstraintViolation = 'unique' | 'foreign_key';
+
+/** One database: its Kysely dialect and how it reports constraint violations. A new database = one new file. */
+export interface DatabaseDialect {
+  dialect: Dialect;
+  constraintViolation(error: unknown): ConstraintViolation | undefined;
+}

@@ -1,0 +1,67 @@
+import type { StoreContext } from './context';
+import { StoreConstraintError, constrained } from './errors';
+
+/** Where a request with an Idempotency-Key stands. */
+export type IdempotencyClaim =
+  | { state: 'claimed' }
+  | { state: 'in_flight'; requestHash: string }
+  | { state: 'completed'; requestHash: string; response: unknown };
+
+export function idempotencyRepository(ctx: StoreContext) {
+  const { db, cipher } = ctx;
+  const where = (developerId: string, key: string) =>
+    db.selectFrom('idempotency_keys').selectAll().where('developer_id', '=', developerId).where('key', '=', key);
+
+  const purgeExpired = async (): Promise<number> => {
+    const result = await db
+      .deleteFrom('idempotency_keys')
+      .where('expires_at', '<=', ctx.now().toISOString())
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  };
+
+  return {
+    purgeExpired,
+    /** Claims the key for this request, or reports the earlier request that holds it (expired ones are purged). */
+    async claim(developerId: string, key: string, requestHash: string, ttlMs: number): Promise<IdempotencyClaim> {
+      await purgeExpired();
+      const now = ctx.now();
+      try {
+        await constrained(ctx.dialect, () =>
+          db
+            .insertInto('idempotency_keys')
+            .values({
+              developer_id: developerId,
+              key,
+              request_hash: requestHash,
+              response: null,
+              created_at: now.toISOString(),
+              expires_at: new Date(now.getTime() + ttlMs).toISOString(),
+            })
+            .execute(),
+        );
+        return { state: 'claimed' };
+      } catch (error) {
+        if (!(error instanceof StoreConstraintError)) throw error;
+      }
+      const held = await where(developerId, key).executeTakeFirstOrThrow();
+      if (held.response === null) return { state: 'in_flight', requestHash: held.request_hash };
+      return { state: 'completed', requestHash: held.request_hash, response: JSON.parse(cipher.decrypt(held.response)) };
+    },
+    /** Keeps the first response (encrypted: it holds a client secret) for the rest of the window. */
+    async complete(developerId: string, key: string, response: unknown): Promise<void> {
+      await db
+        .updateTable('idempotency_keys')
+        .set({ response: cipher.encrypt(JSON.stringify(response)) })
+        .where('developer_id', '=', developerId)
+        .where('key', '=', key)
+        .execute();
+    },
+    /** The first request failed: a retry with the same key may try again. */
+    async release(developerId: string, key: string): Promise<void> {
+      await db.deleteFrom('idempotency_keys').where('developer_id', '=', developerId).where('key', '=', key).execute();
+    },
+  };
+}
+
+export type IdempotencyRepository = ReturnType<typeof idempotencyRepository>;

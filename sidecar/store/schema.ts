@@ -1,0 +1,91 @@
+/**
+ * The tables as the query layer sees them. Portable column types only (text, integer) so that one query layer
+ * and one set of migrations serve every dialect: timestamps are ISO-8601 text, JSON is text, booleans are 0/1.
+ */
+export interface Database {
+  dcr_providers: DcrProviderRow;
+  auth_strategies: AuthStrategyRow;
+  developers: DeveloperRow;
+  applications: ApplicationRow;
+  registrations: RegistrationRow;
+  idempotency_keys: IdempotencyKeyRow;
+  application_creations: ApplicationCreationRow;
+}
+
+export interface DcrProviderRow {
+  id: string;
+  name: string;
+  display_name: string | null;
+  provider_type: string;
+  issuer: string;
+  dcr_config: string;
+  /** Encrypted JSON of the secret part of dcr_config. */
+  dcr_secrets: string;
+  labels: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AuthStrategyRow {
+  id: string;
+  name: string;
+  display_name: string;
+  strategy_type: string;
+  configs: string;
+  dcr_provider_id: string | null;
+  auto_approve: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DeveloperRow {
+  id: string;
+  email: string;
+  full_name: string;
+  token_hash: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ApplicationRow {
+  id: string;
+  developer_id: string;
+  auth_strategy_id: string;
+  name: string;
+  description: string | null;
+  client_id: string;
+  redirect_uris: string;
+  /** Encrypted JSON of what the IdP gave us to manage the client later (e.g. a registration access token). */
+  idp_secrets: string | null;
+  status: string;
+  deletion_attempts: number;
+  next_deletion_at: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RegistrationRow {
+  id: string;
+  application_id: string;
+  service: string;
+  status: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface IdempotencyKeyRow {
+  developer_id: string;
+  key: string;
+  request_hash: string;
+  /** Encrypted JSON of the first response (it holds a client secret); null while the first request is in flight. */
+  response: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface ApplicationCreationRow {
+  id: string;
+  developer_id: string;
+  created_at: string;
+}

@@ -1,0 +1,205 @@
+/**
+ * `npm start` and the README walkthrough, end to end: the stack starts the way `npm start` starts it (on its
+ * default ports, with a fresh data directory), then every `step=` block of the README runs in bash, in order,
+ * against it, and each step's output is checked here. A step added to or removed from the README without a check
+ * here fails the test, so the README and the test cannot drift apart.
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { readmeSteps, StepRunner, type ReadmeStep } from '../support/readme-steps';
+import { runStartUntilExit, startStack, type StartedStack } from '../support/npm-start';
+
+const ROOT = path.resolve(__dirname, '../..');
+const steps = readmeSteps(path.join(ROOT, 'README.md'));
+
+/** The HTTP status lines of `curl -i` output and the codes `-w '%{http_code}'` printed, in order. */
+function statuses(output: string): number[] {
+  return [...output.matchAll(/^(?:HTTP\/1\.1 (\d{3}) .*|(\d{3}))$/gm)].map((m) => Number(m[1] ?? m[2]));
+}
+
+/** The JSON the demo upstream echoed (the last body in `curl -i` output). */
+function echoed(output: string): { path: string; headers: Record<string, string> } {
+  const body = output.slice(output.lastIndexOf('\n{'));
+  return JSON.parse(body) as { path: string; headers: Record<string, string> };
+}
+
+type Check = (output: string, runner: StepRunner) => void;
+
+const checks: Record<string, Check> = {
+  setup: (_output, runner) => {
+    expect(runner.variable('ADMIN_TOKEN')).toMatch(/^adm_/);
+    expect(runner.variable('DCR_TOKEN')).toMatch(/^00/);
+  },
+  'create-provider': (output, runner) => {
+    expect(runner.variable('PROVIDER_ID')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(JSON.parse(output)).toMatchObject({ status: 'success' });
+  },
+  'create-strategy': (_output, runner) => expect(runner.variable('STRATEGY_ID')).toMatch(/^[0-9a-f-]{36}$/),
+  'create-application': (output, runner) => {
+    expect(runner.variable('CLIENT_ID')).toMatch(/^0oa/);
+    expect(runner.variable('CLIENT_SECRET').length).toBeGreaterThan(20);
+    expect(JSON.parse(output)).toMatchObject({ name: 'weather-app', client_id: runner.variable('CLIENT_ID') });
+  },
+  'unregistered-refused': (output) => {
+    expect(statuses(output)).toEqual([403]);
+    expect(output).toContain('{"message":"Forbidden"}');
+  },
+  'register-and-approve': (output) => expect(JSON.parse(output)).toMatchObject({ service: 'demo', status: 'approved' }),
+  'call-bearer': (output, runner) => {
+    expect(statuses(output)).toEqual([200]);
+    const request = echoed(output);
+    expect(request.path).toBe('/hello');
+    expect(request.headers).toMatchObject({
+      'x-client-id': runner.variable('CLIENT_ID'),
+      'x-credential-identifier': runner.variable('CLIENT_ID'),
+      'x-application-id': runner.variable('APP_ID'),
+      'x-application-name': 'weather-app',
+      'x-authenticated-scope': 'api:read',
+    });
+    expect(request.headers['x-developer-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(request.headers.authorization).toBeUndefined();
+  },
+  'call-basic': (output, runner) => {
+    expect(statuses(output)).toEqual([200, 200]);
+    expect(output.split(runner.variable('CLIENT_ID')).length - 1).toBeGreaterThanOrEqual(4);
+    expect(output).not.toContain('"authorization"');
+  },
+  'wrong-credentials': (output) => {
+    expect(statuses(output)).toEqual([401, 401, 401]);
+    expect(output).toMatch(/^www-authenticate: Bearer realm="kong"\r?$/im);
+  },
+  'rotate-secret': (output) => expect(statuses(output)).toEqual([200]),
+  revoke: (output) => {
+    expect(output).toMatch(/^revoked$/m);
+    expect(statuses(output)).toEqual([403]);
+  },
+  delete: (output) => expect(statuses(output)).toEqual([204, 403, 403, 401]),
+};
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+describe('npm start and the README walkthrough', () => {
+  let dataDir: string;
+  let stack: StartedStack | undefined;
+  let runner: StepRunner;
+
+  beforeAll(async () => {
+    for (const port of [8000, 8080, 9000, 9100]) {
+      if (!(await portIsFree(port))) throw new Error(`port ${port} is taken: stop a running \`npm start\` before the tests`);
+    }
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'walkthrough-'));
+    const env: NodeJS.ProcessEnv = { ...process.env, SIDECAR_DATA_DIR: dataDir };
+    delete env.OKTA_ISSUER;
+    delete env.OKTA_API_TOKEN;
+    stack = await startStack(env);
+    runner = new StepRunner(ROOT, env);
+  });
+
+  afterAll(async () => {
+    if (stack) await stack.interrupt();
+    runner?.dispose();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('has a check for every README step and a README step for every check', () => {
+    expect(steps.map((s) => s.name).sort()).toEqual(Object.keys(checks).sort());
+  });
+
+  it('prints the URLs and the local credentials in its summary, and stores them owner-only', () => {
+    const secrets = JSON.parse(fs.readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')) as Record<string, string>;
+    const output = stack?.output() ?? '';
+    for (const url of ['http://127.0.0.1:9000/oauth2/default', 'http://127.0.0.1:8080', 'http://127.0.0.1:8000', 'http://127.0.0.1:9100']) {
+      expect(output).toContain(url);
+    }
+    expect(output).toContain(secrets.SIDECAR_ADMIN_TOKEN);
+    expect(output).toContain(secrets.OKTA_EMULATOR_API_TOKEN);
+    expect(output).not.toContain(secrets.SIDECAR_ENCRYPTION_KEY);
+    expect(output).toMatch(/NOT Kong/);
+    expect(fs.statSync(path.join(dataDir, 'secrets.json')).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(dataDir).mode & 0o777).toBe(0o700);
+  });
+
+  it.each(steps.map((step): [string, ReadmeStep] => [step.name, step]))('runs README step %s as written', async (_name, step) => {
+    const output = await runner.run(step);
+    const check = checks[step.name];
+    if (!check) throw new Error(`no check for README step ${step.name}`);
+    check(output, runner);
+  });
+
+  it('keeps every secret of the journey out of the sidecar and plugin server logs', () => {
+    const logs = ['sidecar.log', 'pluginserver.log'].map((f) => fs.readFileSync(path.join(dataDir, 'logs', f), 'utf8')).join('\n');
+    const secrets = JSON.parse(fs.readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')) as Record<string, string>;
+    for (const secret of [...Object.values(secrets), runner.variable('CLIENT_SECRET'), runner.variable('DEV_TOKEN'), runner.variable('ACCESS_TOKEN')]) {
+      expect(logs).not.toContain(secret);
+    }
+  });
+
+  it('stops everything cleanly on Ctrl-C', async () => {
+    const running = stack as StartedStack;
+    stack = undefined;
+    expect(await running.interrupt()).toBe(0);
+    for (const port of [8000, 8080, 9000, 9100]) expect(await portIsFree(port)).toBe(true);
+  });
+});
+
+describe('npm start on a second run and with the wrong environment', () => {
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'npm-start-'));
+  });
+  afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  const baseEnv = () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, SIDECAR_DATA_DIR: dataDir };
+    delete env.OKTA_ISSUER;
+    delete env.OKTA_API_TOKEN;
+    return env;
+  };
+
+  it('reuses the secrets it generated on the first run', async () => {
+    const first = await startStack(baseEnv());
+    await first.interrupt();
+    const secrets = fs.readFileSync(path.join(dataDir, 'secrets.json'), 'utf8');
+    const second = await startStack(baseEnv());
+    await second.interrupt();
+    expect(fs.readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')).toBe(secrets);
+  });
+
+  it('names the port and the variable that changes it when a port is taken', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const { code, output } = await runStartUntilExit({ ...baseEnv(), GATEWAY_PORT: String(port) });
+      expect(code).toBe(1);
+      expect(output).toContain(`port ${port} on 127.0.0.1 is already in use`);
+      expect(output).toContain('set GATEWAY_PORT to another port');
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('uses a real Okta org when OKTA_ISSUER and OKTA_API_TOKEN are set, and never prints its token', async () => {
+    const apiToken = '00real-org-token-that-must-not-be-printed';
+    const stack = await startStack({ ...baseEnv(), OKTA_ISSUER: 'https://acme.okta.com/oauth2/default', OKTA_API_TOKEN: apiToken });
+    const code = await stack.interrupt();
+    expect(stack.output()).toMatch(/Okta \(your org\)\s+https:\/\/acme\.okta\.com\/oauth2\/default/);
+    expect(stack.output()).not.toContain(apiToken);
+    expect(stack.output()).not.toContain('local, Okta-compatible');
+    expect(code).toBe(0);
+  });
+
+  it('refuses half a real Okta configuration with a clear message', async () => {
+    const { code, output } = await runStartUntilExit({ ...baseEnv(), OKTA_ISSUER: 'https://acme.okta.com/oauth2/default' });
+    expect(code).toBe(1);
+    expect(output).toContain('set both OKTA_ISSUER and OKTA_API_TOKEN');
+  });
+});

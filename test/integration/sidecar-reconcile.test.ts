@@ -1,0 +1,169 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildApp } from '../../sidecar/app';
+import { loadConfig } from '../../sidecar/config';
+import { CLIENT_NAME_PREFIX } from '../../sidecar/domain/applications';
+import { openConfiguredStore } from '../../sidecar/runtime';
+import type { Store } from '../../sidecar/store';
+import { startTestSidecar } from '../support/sidecar-app';
+import { type OktaSidecar, developer, oktaStrategy, startOktaSidecar } from '../support/sidecar-fixtures';
+
+const m2m = (clientName: string) => ({
+  client_name: clientName,
+  application_type: 'service',
+  grant_types: ['client_credentials'],
+  response_types: ['token'],
+  token_endpoint_auth_method: 'client_secret_basic',
+  redirect_uris: [],
+});
+
+describe('sidecar reconcile', () => {
+  let env: OktaSidecar;
+
+  beforeAll(async () => {
+    env = await startOktaSidecar({ idpTimeoutMs: 1_000 });
+  });
+  afterAll(() => env?.stop());
+
+  const createApp = async (name: string) =>
+    env.alice.call({ method: 'POST', url: '/v2/applications', payload: { name, auth_strategy_id: env.strategyId } });
+  const exists = async (clientId: string) => (await env.okta.dcr.request('GET', `/${clientId}`)).status === 200;
+
+  it('reports orphans with our prefix and missing clients, never clients without the prefix', async () => {
+    const kept = (await createApp('kept')).json();
+    const lost = (await createApp('lost')).json();
+    await env.okta.dcr.request('DELETE', `/${lost.client_id}`);
+    const orphan = await env.okta.dcr.createClient(m2m(`${CLIENT_NAME_PREFIX}orphan`));
+    const foreign = await env.okta.dcr.createClient(m2m('someone-elses-app'));
+
+    const response = await env.sidecar.admin({ url: '/v2/reconcile' });
+    expect(response.statusCode).toBe(200);
+    const [report] = response.json().data;
+    expect(report.status).toBe('checked');
+    const orphanIds = report.orphans.map((o: { client_id: string }) => o.client_id);
+    expect(orphanIds).toContain(orphan.client_id);
+    expect(orphanIds).not.toContain(foreign.client_id);
+    expect(orphanIds).not.toContain(kept.client_id);
+    expect(report.missing).toContainEqual({ application_id: lost.id, client_id: lost.client_id });
+    expect(report.removed).toEqual([]);
+    expect(await exists(orphan.client_id)).toBe(true);
+  });
+
+  it('removes orphans past the grace period with fix, and nothing else', async () => {
+    const kept = (await createApp('kept-2')).json();
+    const orphan = await env.okta.dcr.createClient(m2m(`${CLIENT_NAME_PREFIX}orphan-2`));
+    const foreign = await env.okta.dcr.createClient(m2m('not-ours'));
+
+    const young = (await env.sidecar.admin({ method: 'POST', url: '/v2/reconcile', payload: {} })).json().data[0];
+    expect(young.removed).not.toContain(orphan.client_id);
+    expect(await exists(orphan.client_id)).toBe(true);
+
+    const fixed = (await env.sidecar.admin({ method: 'POST', url: '/v2/reconcile', payload: { grace_seconds: 0 } })).json().data[0];
+    expect(fixed.removed).toContain(orphan.client_id);
+    expect(await exists(orphan.client_id)).toBe(false);
+    expect(await exists(foreign.client_id)).toBe(true);
+    expect(await exists(kept.client_id)).toBe(true);
+  });
+
+  it('finds and removes the client left behind when both the database write and its compensation failed', async () => {
+    const failingStore = {
+      ...env.sidecar.store,
+      applications: { ...env.sidecar.store.applications, create: () => Promise.reject(new Error('disk full')) },
+    } as Store;
+    const broken = await buildApp({ ...env.sidecar.options, store: failingStore, logStream: undefined, logLevel: 'silent' });
+    const name = `stranded-${Date.now()}`;
+    try {
+      await env.okta.control.fault({ path: '/oauth2/v1/clients/', status: 500, times: 1 });
+      const response = await broken.inject({
+        method: 'POST',
+        url: '/v2/applications',
+        headers: { authorization: `Bearer ${env.alice.token}` },
+        payload: { name, auth_strategy_id: env.strategyId },
+      });
+      expect(response.statusCode).toBe(500);
+    } finally {
+      await broken.close();
+      await env.okta.control.clearFaults();
+    }
+    const stranded = (await env.okta.dcr.request('GET', `?q=${CLIENT_NAME_PREFIX}${name}`)).data as { client_id: string }[];
+    expect(stranded).toHaveLength(1);
+    const fixed = (await env.sidecar.admin({ method: 'POST', url: '/v2/reconcile', payload: { grace_seconds: 0 } })).json().data[0];
+    expect(fixed.removed).toContain(stranded[0]!.client_id);
+    expect(await exists(stranded[0]!.client_id)).toBe(false);
+  });
+
+  it('reports a provider it cannot reach as failed', async () => {
+    const other = await startTestSidecar({ idpTimeoutMs: 1_000 });
+    try {
+      await oktaStrategy(other, { issuer: 'http://127.0.0.1:1/oauth2/default', apiToken: 'x' });
+      const [report] = (await other.admin({ url: '/v2/reconcile' })).json().data;
+      expect(report).toMatchObject({ status: 'failed', error: expect.stringMatching(/unreachable/) });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('leaves the clients of a sidecar with another name prefix alone (staging and production in one org)', async () => {
+    const production = await env.okta.dcr.createClient(m2m(`${CLIENT_NAME_PREFIX}production-orphan`));
+    const staging = await startTestSidecar({ clientNamePrefix: 'staging-dcr-' });
+    try {
+      const { strategyId } = await oktaStrategy(staging, env.okta);
+      const dev = await developer(staging);
+      const app = (await dev.call({ method: 'POST', url: '/v2/applications', payload: { name: 'x', auth_strategy_id: strategyId } })).json();
+      expect((await env.okta.dcr.request('GET', `/${app.client_id}`)).data.client_name).toBe('staging-dcr-x');
+      const [report] = (await staging.admin({ method: 'POST', url: '/v2/reconcile', payload: { grace_seconds: 0 } })).json().data;
+      expect(report.orphans).toEqual([]);
+      expect(await exists(production.client_id)).toBe(true);
+    } finally {
+      await staging.close();
+    }
+  });
+
+  it('returns 401 without the admin token', async () => {
+    expect((await env.sidecar.app.inject({ url: '/v2/reconcile' })).statusCode).toBe(401);
+  });
+
+  it('runs as `npm run reconcile --fix` against the configured database', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sidecar-reconcile-'));
+    const cliEnv = {
+      PATH: process.env.PATH,
+      SIDECAR_DATA_DIR: dataDir,
+      SIDECAR_ADMIN_TOKEN: randomBytes(32).toString('base64url'),
+      SIDECAR_GATEWAY_TOKEN: randomBytes(32).toString('base64url'),
+      SIDECAR_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    };
+    const store = await openConfiguredStore(loadConfig(cliEnv));
+    try {
+      await store.providers.create({
+        name: 'okta',
+        display_name: null,
+        provider_type: 'okta',
+        issuer: env.okta.issuer,
+        dcr_config: {},
+        dcr_secrets: { dcr_token: env.okta.apiToken },
+        labels: {},
+      });
+      const orphan = await env.okta.dcr.createClient(m2m(`${CLIENT_NAME_PREFIX}cli-orphan`));
+      const script = path.resolve(__dirname, '../../dist/sidecar/reconcile.js');
+      const child = spawn(process.execPath, [script, '--grace-seconds=0'], {
+        env: { ...cliEnv, npm_config_fix: 'true' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      const code = await new Promise((resolve) => child.once('exit', resolve));
+      expect(code).toBe(0);
+      const output = JSON.parse(stdout);
+      expect(output.fix).toBe(true);
+      expect(output.data[0].removed).toContain(orphan.client_id);
+      expect(await exists(orphan.client_id)).toBe(false);
+      expect(stdout).not.toContain(env.okta.apiToken);
+    } finally {
+      await store.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,154 @@
+import type { OktaEmulatorFixture } from '../support/okta-emulator';
+import type { TestSidecar } from '../support/sidecar-app';
+import { type OktaSidecar, type TestDeveloper, oktaStrategy, selfManagedStrategy, startOktaSidecar } from '../support/sidecar-fixtures';
+
+describe('sidecar registrations and the gateway lookup', () => {
+  let env: OktaSidecar;
+  let okta: OktaEmulatorFixture;
+  let sidecar: TestSidecar;
+  let strategyId: string;
+  let alice: TestDeveloper;
+
+  beforeAll(async () => {
+    env = await startOktaSidecar();
+    ({ okta, sidecar, strategyId, alice } = env);
+  });
+  afterAll(() => env?.stop());
+
+  const createApp = async (who: TestDeveloper, authStrategyId = strategyId) =>
+    (await who.call({ method: 'POST', url: '/v2/applications', payload: { name: 'app', auth_strategy_id: authStrategyId } })).json();
+  const lookup = (clientId: string, token = sidecar.gatewayToken) =>
+    sidecar.app.inject({
+      url: `/v2/internal/applications/by-client-id/${encodeURIComponent(clientId)}`,
+      headers: { authorization: `Bearer ${token}` },
+    });
+  const register = (who: TestDeveloper, appId: string, service: string) =>
+    who.call({ method: 'POST', url: `/v2/applications/${appId}/registrations`, payload: { service } });
+  const decide = (appId: string, registrationId: string, status: string) =>
+    sidecar.admin({ method: 'PATCH', url: `/v2/applications/${appId}/registrations/${registrationId}`, payload: { status } });
+
+  it('maps a client ID to its application, developer and no services before any approval', async () => {
+    const app = await createApp(alice);
+    const response = await lookup(app.client_id);
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({
+      application: { id: app.id, name: 'app', status: 'active' },
+      developer: { id: alice.id, email: expect.stringMatching(/@example\.com$/) },
+      services: [],
+    });
+  });
+
+  it('returns 404 for an unknown client ID', async () => {
+    expect((await lookup('0oa-unknown')).statusCode).toBe(404);
+  });
+
+  it('returns 401 to the lookup without the gateway token, even with the admin token', async () => {
+    const app = await createApp(alice);
+    expect((await lookup(app.client_id, sidecar.adminToken)).statusCode).toBe(401);
+    expect((await sidecar.app.inject({ url: `/v2/internal/applications/by-client-id/${app.client_id}` })).statusCode).toBe(401);
+  });
+
+  it('creates a pending registration that an admin approves and then revokes', async () => {
+    const app = await createApp(alice);
+    const created = await register(alice, app.id, 'orders');
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({ application_id: app.id, service: 'orders', status: 'pending' });
+    expect((await lookup(app.client_id)).json().services).toEqual([]);
+
+    const approved = await decide(app.id, created.json().id, 'approved');
+    expect(approved.statusCode).toBe(200);
+    expect(approved.json().status).toBe('approved');
+    expect((await lookup(app.client_id)).json().services).toEqual(['orders']);
+
+    expect((await decide(app.id, created.json().id, 'revoked')).statusCode).toBe(200);
+    expect((await lookup(app.client_id)).json().services).toEqual([]);
+  });
+
+  it('lists the application registrations for its developer', async () => {
+    const app = await createApp(alice);
+    await register(alice, app.id, 'orders');
+    await register(alice, app.id, 'billing');
+    const response = await alice.call({ url: `/v2/applications/${app.id}/registrations` });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ meta: { page: { number: 1, size: 10, total: 2 } } });
+    expect(response.json().data.map((r: { service: string }) => r.service).sort()).toEqual(['billing', 'orders']);
+  });
+
+  it('returns 409 for a second registration of the same service', async () => {
+    const app = await createApp(alice);
+    await register(alice, app.id, 'orders');
+    expect((await register(alice, app.id, 'orders')).statusCode).toBe(409);
+  });
+
+  it('returns 401 when a developer tries to approve a registration', async () => {
+    const app = await createApp(alice);
+    const { id } = (await register(alice, app.id, 'orders')).json();
+    const response = await alice.call({ method: 'PATCH', url: `/v2/applications/${app.id}/registrations/${id}`, payload: { status: 'approved' } });
+    expect(response.statusCode).toBe(401);
+  });
+
+  it('returns 400 for a decision other than approved, rejected or revoked, and 404 for an unknown registration', async () => {
+    const app = await createApp(alice);
+    const { id } = (await register(alice, app.id, 'orders')).json();
+    expect((await decide(app.id, id, 'pending')).statusCode).toBe(400);
+    expect((await decide(app.id, '00000000-0000-4000-8000-000000000000', 'approved')).statusCode).toBe(404);
+  });
+
+  it('approves at once when the auth strategy says auto_approve', async () => {
+    const { strategyId: auto } = await oktaStrategy(sidecar, okta, { autoApprove: true });
+    const app = await createApp(alice, auto);
+    expect((await register(alice, app.id, 'orders')).json().status).toBe('approved');
+    expect((await lookup(app.client_id)).json().services).toEqual(['orders']);
+  });
+
+  it('returns 404 to the lookup once the application is deleted', async () => {
+    const app = await createApp(alice);
+    await alice.call({ method: 'DELETE', url: `/v2/applications/${app.id}` });
+    expect((await lookup(app.client_id)).statusCode).toBe(404);
+  });
+
+  describe('self-managed client IDs (strategy without a DCR provider)', () => {
+    let selfManaged: string;
+    beforeAll(async () => {
+      selfManaged = await selfManagedStrategy(sidecar, okta.issuer);
+    });
+
+    it('returns 201 with the existing client ID and no secret, without registering anything', async () => {
+      const client = await okta.dcr.createClient();
+      await okta.control.resetStats();
+      const response = await alice.call({
+        method: 'POST',
+        url: '/v2/applications',
+        payload: { name: 'existing', auth_strategy_id: selfManaged, client_id: client.client_id },
+      });
+      expect(response.statusCode).toBe(201);
+      expect(response.json()).toMatchObject({ client_id: client.client_id, status: 'active' });
+      expect(response.json()).not.toHaveProperty('client_secret');
+      expect((await okta.control.stats()).clients).toBe(0);
+      expect((await lookup(client.client_id)).json().application.name).toBe('existing');
+    });
+
+    it('returns 400 naming client_id when it is missing', async () => {
+      const response = await alice.call({ method: 'POST', url: '/v2/applications', payload: { name: 'x', auth_strategy_id: selfManaged } });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().invalid_parameters[0].field).toBe('client_id');
+    });
+
+    it('returns 409 when the client ID already belongs to an application', async () => {
+      const client = await okta.dcr.createClient();
+      const body = { name: 'x', auth_strategy_id: selfManaged, client_id: client.client_id };
+      expect((await alice.call({ method: 'POST', url: '/v2/applications', payload: body })).statusCode).toBe(201);
+      expect((await alice.call({ method: 'POST', url: '/v2/applications', payload: body })).statusCode).toBe(409);
+    });
+
+    it('returns 409 on refresh-secret and leaves the IdP client alone on delete', async () => {
+      const client = await okta.dcr.createClient();
+      const app = (
+        await alice.call({ method: 'POST', url: '/v2/applications', payload: { name: 'x', auth_strategy_id: selfManaged, client_id: client.client_id } })
+      ).json();
+      expect((await alice.call({ method: 'POST', url: `/v2/applications/${app.id}/refresh-secret` })).statusCode).toBe(409);
+      expect((await alice.call({ method: 'DELETE', url: `/v2/applications/${app.id}` })).statusCode).toBe(204);
+      expect((await okta.dcr.request('GET', `/${client.client_id}`)).status).toBe(200);
+    });
+  });
+});

@@ -1,0 +1,121 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { type HttpDcrBridge, startHttpDcrBridge } from '../support/http-dcr-bridge';
+import { type OidcDcrServer, startOidcDcrServer } from '../support/oidc-dcr-server';
+import { type OktaEmulatorFixture, startOktaEmulator } from '../support/okta-emulator';
+import { type TestSidecar, startTestSidecar } from '../support/sidecar-app';
+import { testDatabases } from '../support/sidecar-databases';
+import { developer, oktaStrategy, selfManagedStrategy } from '../support/sidecar-fixtures';
+
+/**
+ * Every kind of secret goes through the sidecar (DCR token, bridge API key, initial and registration access
+ * tokens, client secrets old and new, developer tokens old and new, admin and gateway tokens, a kept idempotent
+ * response), then none may be found in a later response, in the database's files or rows, or in the logs.
+ */
+describe.each(testDatabases)('sidecar secrets on %s', (_name, createDatabase) => {
+  const bridgeKey = 'bridge_api_key_leakcheck_0123';
+  const initialAccessToken = 'initial-access-token-leakcheck';
+  let okta: OktaEmulatorFixture;
+  let bridge: HttpDcrBridge;
+  let oidc: OidcDcrServer;
+  let sidecar: TestSidecar;
+  const secrets = new Set<string>();
+  const laterResponses: LightMyRequestResponse[] = [];
+
+  const keep = (response: LightMyRequestResponse, ...fields: string[]) => {
+    for (const field of fields) secrets.add(response.json()[field]);
+    return response.json();
+  };
+
+  beforeAll(async () => {
+    [okta, bridge, oidc] = await Promise.all([startOktaEmulator(), startHttpDcrBridge(bridgeKey), startOidcDcrServer({ initialAccessToken })]);
+    sidecar = await startTestSidecar({ logLevel: 'trace', deletionBackoff: { baseMs: 0, maxMs: 0 } }, createDatabase);
+    for (const secret of [okta.apiToken, bridgeKey, initialAccessToken, sidecar.adminToken, sidecar.gatewayToken]) secrets.add(secret);
+
+    const { providerId: oktaProvider, strategyId: oktaStrategyId } = await oktaStrategy(sidecar, okta);
+    const bridgeProvider = (
+      await sidecar.admin({
+        method: 'POST',
+        url: '/v2/dcr-providers',
+        payload: { name: 'bridge', provider_type: 'http', issuer: 'https://idp.example.com', dcr_config: { dcr_base_url: bridge.url, api_key: bridgeKey } },
+      })
+    ).json();
+    const oidcProvider = (
+      await sidecar.admin({
+        method: 'POST',
+        url: '/v2/dcr-providers',
+        payload: { name: 'oidc', provider_type: 'openid_connect', issuer: oidc.issuer, dcr_config: { initial_access_token: initialAccessToken } },
+      })
+    ).json();
+    await sidecar.admin({ method: 'PATCH', url: `/v2/dcr-providers/${oktaProvider}`, payload: { dcr_config: { dcr_token: okta.apiToken } } });
+    const strategies = [
+      oktaStrategyId,
+      await selfManagedStrategy(sidecar, 'https://idp.example.com', { providerId: bridgeProvider.id }),
+      await selfManagedStrategy(sidecar, oidc.issuer, { providerId: oidcProvider.id }),
+    ];
+
+    const dev = await developer(sidecar);
+    secrets.add(dev.token);
+    const renewed = keep(await sidecar.admin({ method: 'POST', url: `/v2/developers/${dev.id}/token` }), 'token');
+    const call = (options: Parameters<typeof dev.call>[0]) =>
+      sidecar.app.inject({ ...options, headers: { authorization: `Bearer ${renewed.token}`, ...options.headers } });
+
+    for (const strategyId of strategies) {
+      const app = keep(
+        await call({ method: 'POST', url: '/v2/applications', payload: { name: 'leak', auth_strategy_id: strategyId }, headers: { 'idempotency-key': strategyId } }),
+        'client_secret',
+      );
+      await call({ method: 'POST', url: '/v2/applications', payload: { name: 'leak', auth_strategy_id: strategyId }, headers: { 'idempotency-key': strategyId } });
+      const stored = await sidecar.store.applications.get(app.id);
+      for (const value of Object.values(stored?.idp_secrets ?? {})) if (!value.startsWith('http')) secrets.add(value);
+      const refreshed = await call({ method: 'POST', url: `/v2/applications/${app.id}/refresh-secret` });
+      if (refreshed.statusCode === 200) keep(refreshed, 'client_secret');
+      const { id: registrationId } = (await call({ method: 'POST', url: `/v2/applications/${app.id}/registrations`, payload: { service: 'orders' } })).json();
+      await sidecar.admin({ method: 'PATCH', url: `/v2/applications/${app.id}/registrations/${registrationId}`, payload: { status: 'approved' } });
+      laterResponses.push(
+        await sidecar.app.inject({
+          url: `/v2/internal/applications/by-client-id/${app.client_id}`,
+          headers: { authorization: `Bearer ${sidecar.gatewayToken}` },
+        }),
+      );
+    }
+    const doomed = keep(await call({ method: 'POST', url: '/v2/applications', payload: { name: 'doomed', auth_strategy_id: oktaStrategyId } }), 'client_secret');
+    await okta.control.fault({ path: `/oauth2/v1/clients/${doomed.client_id}`, status: 500, times: 1 });
+    await call({ method: 'DELETE', url: `/v2/applications/${doomed.id}` });
+    await sidecar.app.deletion.retryDue();
+
+    for (const url of ['/v2/dcr-providers', '/v2/application-auth-strategies', '/v2/developers', `/v2/developers/${dev.id}`, '/v2/reconcile']) {
+      laterResponses.push(await sidecar.admin({ url }));
+    }
+    for (const url of ['/v2/applications', '/docs/json', '/metrics']) laterResponses.push(await call({ url }));
+    for (const provider of [oktaProvider, bridgeProvider.id, oidcProvider.id]) {
+      laterResponses.push(await sidecar.admin({ url: `/v2/dcr-providers/${provider}` }));
+    }
+  });
+
+  afterAll(async () => {
+    await sidecar?.close();
+    await Promise.all([okta?.stop(), bridge?.stop(), oidc?.stop()]);
+  });
+
+  it('went through every kind of secret', () => {
+    expect(secrets.size).toBeGreaterThanOrEqual(13);
+    for (const secret of secrets) expect(secret).toEqual(expect.any(String));
+  });
+
+  it('shows no secret in any response after creation', () => {
+    expect(laterResponses.every((r) => r.statusCode === 200)).toBe(true);
+    for (const response of laterResponses) for (const secret of secrets) expect(response.body).not.toContain(secret);
+  });
+
+  it('stores no secret in clear in the database (SQLite: the main, -wal and -journal files)', async () => {
+    const contents = await sidecar.database.rawContents();
+    expect(contents).toContain('leak');
+    for (const secret of secrets) expect(contents).not.toContain(secret);
+  });
+
+  it('writes no secret to the logs, even at trace level', () => {
+    const logs = sidecar.logs();
+    expect(logs).toContain('incoming request');
+    for (const secret of secrets) expect(logs).not.toContain(secret);
+  });
+});

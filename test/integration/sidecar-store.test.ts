@@ -1,0 +1,206 @@
+import { randomBytes } from 'node:crypto';
+import { createCipher, encryptionKey } from '../../sidecar/crypto/cipher';
+import { type Store, openStore } from '../../sidecar/store';
+import { StoreConstraintError } from '../../sidecar/store/errors';
+import { type TestDatabase, testDatabases } from '../support/sidecar-databases';
+
+describe.each(testDatabases)('sidecar store on %s', (_name, createDatabase) => {
+  let database: TestDatabase;
+  let store: Store;
+  let clock: Date;
+
+  beforeAll(async () => {
+    database = await createDatabase();
+    clock = new Date('2026-01-01T00:00:00Z');
+    store = openStore({ dialect: database.dialect, cipher: createCipher(encryptionKey(randomBytes(32))), now: () => clock });
+    await store.migrate();
+  });
+
+  afterAll(async () => {
+    await store.close();
+    await database.dispose();
+  });
+
+  const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
+  const provider = () =>
+    store.providers.create({
+      name: unique('okta'),
+      display_name: null,
+      provider_type: 'okta',
+      issuer: 'https://acme.okta.com/oauth2/default',
+      dcr_config: {},
+      dcr_secrets: { dcr_token: unique('token') },
+      labels: { team: 'a' },
+    });
+  const strategy = (dcrProviderId: string | null) =>
+    store.strategies.create({
+      name: unique('strategy'),
+      display_name: 'Strategy',
+      strategy_type: 'openid_connect',
+      configs: { 'openid-connect': { issuer: 'https://acme.okta.com/oauth2/default' } },
+      dcr_provider_id: dcrProviderId,
+      auto_approve: false,
+    });
+  const developer = () =>
+    store.developers.create({ email: `${unique('dev')}@example.com`, full_name: 'Dev', token_hash: unique('hash') });
+  const application = async (developerId: string, strategyId: string) =>
+    store.applications.create({
+      developer_id: developerId,
+      auth_strategy_id: strategyId,
+      name: 'app',
+      description: null,
+      client_id: unique('0oa'),
+      redirect_uris: [],
+      idp_secrets: { registration_access_token: unique('rat') },
+    });
+
+  it('migrates an already migrated database without error', async () => {
+    await expect(store.migrate()).resolves.toBeUndefined();
+  });
+
+  it('answers a ping when the database is reachable', async () => {
+    await expect(store.ping()).resolves.toBeUndefined();
+  });
+
+  it('returns a created provider with its secrets decrypted and its JSON parsed', async () => {
+    const created = await provider();
+    const read = await store.providers.get(created.id);
+    expect(read).toEqual(created);
+    expect(read?.dcr_secrets.dcr_token).toMatch(/^token-/);
+    expect(read?.labels).toEqual({ team: 'a' });
+  });
+
+  it('stores no secret in plaintext', async () => {
+    const created = await provider();
+    const dev = await developer();
+    const app = await application(dev.id, (await strategy(created.id)).id);
+    await store.idempotency.claim(dev.id, 'key-1', 'hash', 60_000);
+    await store.idempotency.complete(dev.id, 'key-1', { client_secret: 'idempotent-secret-value' });
+    const raw = await database.rawContents();
+    expect(raw).not.toContain(created.dcr_secrets.dcr_token);
+    expect(raw).not.toContain(app.idp_secrets?.registration_access_token);
+    expect(raw).not.toContain('idempotent-secret-value');
+    expect(raw).toContain(created.name);
+  });
+
+  it('throws a unique violation for a second provider with the same name', async () => {
+    const created = await provider();
+    await expect(store.providers.create({ ...created, name: created.name })).rejects.toMatchObject({
+      violation: 'unique',
+    });
+  });
+
+  it('updates only the given provider fields and keeps the stored secrets', async () => {
+    const created = await provider();
+    clock = new Date(clock.getTime() + 1000);
+    const updated = await store.providers.update(created.id, { display_name: 'Shown' });
+    expect(updated).toMatchObject({ display_name: 'Shown', name: created.name, dcr_secrets: created.dcr_secrets });
+    expect(updated?.updated_at).not.toBe(created.updated_at);
+  });
+
+  it('returns undefined for an unknown id and false when deleting it', async () => {
+    expect(await store.providers.get('00000000-0000-0000-0000-000000000000')).toBeUndefined();
+    expect(await store.providers.delete('00000000-0000-0000-0000-000000000000')).toBe(false);
+  });
+
+  it('refuses to delete a provider that a strategy uses, with a foreign key violation', async () => {
+    const created = await provider();
+    await strategy(created.id);
+    const error = await store.providers.delete(created.id).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreConstraintError);
+    expect(error).toMatchObject({ violation: 'foreign_key' });
+  });
+
+  it('pages lists oldest first and reports the total', async () => {
+    const before = (await store.developers.list({ number: 1, size: 1 })).total;
+    const created = [];
+    for (let i = 0; i < 3; i += 1) {
+      clock = new Date(clock.getTime() + 1000);
+      created.push(await developer());
+    }
+    const all = await store.developers.list({ number: 1, size: 100 });
+    expect(all.total).toBe(before + 3);
+    const last = await store.developers.list({ number: before + 3, size: 1 });
+    expect(last.items).toEqual([created[2]]);
+    expect((await store.developers.list({ number: before + 4, size: 1 })).items).toEqual([]);
+  });
+
+  it('finds a developer by token hash and forgets the old hash after a replacement', async () => {
+    const dev = await developer();
+    await store.developers.replaceTokenHash(dev.id, 'new-hash-' + dev.id);
+    expect(await store.developers.getByTokenHash('new-hash-' + dev.id)).toMatchObject({ id: dev.id });
+    expect(dev).not.toHaveProperty('token_hash');
+  });
+
+  it('lists only the developer own applications and finds one by client id', async () => {
+    const s = await strategy(null);
+    const [a, b] = [await developer(), await developer()];
+    const appA = await application(a.id, s.id);
+    await application(b.id, s.id);
+    const listed = await store.applications.listByDeveloper(a.id, { number: 1, size: 10 });
+    expect(listed).toEqual({ items: [appA], total: 1 });
+    expect(await store.applications.getByClientId(appA.client_id)).toEqual(appA);
+  });
+
+  it('throws a unique violation for a second application with the same client id', async () => {
+    const s = await strategy(null);
+    const dev = await developer();
+    const app = await application(dev.id, s.id);
+    await expect(
+      store.applications.create({ ...app, idp_secrets: null, client_id: app.client_id }),
+    ).rejects.toMatchObject({ violation: 'unique' });
+  });
+
+  it('returns pending deletions once they are due, counting attempts', async () => {
+    const dev = await developer();
+    const app = await application(dev.id, (await strategy(null)).id);
+    const retryAt = new Date(clock.getTime() + 60_000);
+    const marked = await store.applications.markDeletionFailed(app.id, 'IdP said no', retryAt);
+    expect(marked).toMatchObject({ status: 'pending_deletion', deletion_attempts: 1, last_error: 'IdP said no' });
+    const due = (at: Date) => store.applications.listDueForDeletion(at, 100).then((apps) => apps.map((x) => x.id));
+    expect(await due(clock)).not.toContain(app.id);
+    expect(await due(retryAt)).toContain(app.id);
+  });
+
+  it('deletes the registrations with their application and lists approved services only', async () => {
+    const dev = await developer();
+    const app = await application(dev.id, (await strategy(null)).id);
+    const orders = await store.registrations.create(app.id, 'orders', 'pending');
+    await store.registrations.create(app.id, 'billing', 'approved');
+    await store.registrations.setStatus(app.id, orders.id, 'approved');
+    expect(await store.registrations.approvedServices(app.id)).toEqual(['billing', 'orders']);
+    await expect(store.registrations.create(app.id, 'orders', 'pending')).rejects.toMatchObject({
+      violation: 'unique',
+    });
+    await store.applications.delete(app.id);
+    expect(await store.registrations.get(app.id, orders.id)).toBeUndefined();
+  });
+
+  it('claims an idempotency key once, reports it in flight, then completed, then free after expiry', async () => {
+    const dev = await developer();
+    expect(await store.idempotency.claim(dev.id, 'k', 'h1', 60_000)).toEqual({ state: 'claimed' });
+    expect(await store.idempotency.claim(dev.id, 'k', 'h2', 60_000)).toEqual({ state: 'in_flight', requestHash: 'h1' });
+    await store.idempotency.complete(dev.id, 'k', { id: 'app' });
+    expect(await store.idempotency.claim(dev.id, 'k', 'h1', 60_000)).toEqual({
+      state: 'completed',
+      requestHash: 'h1',
+      response: { id: 'app' },
+    });
+    clock = new Date(clock.getTime() + 60_001);
+    expect(await store.idempotency.claim(dev.id, 'k', 'h3', 60_000)).toEqual({ state: 'claimed' });
+    await store.idempotency.release(dev.id, 'k');
+    expect(await store.idempotency.claim(dev.id, 'k', 'h4', 60_000)).toEqual({ state: 'claimed' });
+  });
+
+  it('counts creations per developer since a given time', async () => {
+    const dev = await developer();
+    await store.creations.record(dev.id);
+    const start = clock;
+    clock = new Date(clock.getTime() + 1000);
+    await store.creations.record(dev.id);
+    expect(await store.creations.countSince(dev.id, new Date(start.getTime() - 1))).toBe(2);
+    expect(await store.creations.countSince(dev.id, start)).toBe(1);
+    await store.creations.purgeBefore(new Date(start.getTime() + 1));
+    expect(await store.creations.countSince(dev.id, new Date(0))).toBe(1);
+  });
+});

@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import { ConfigError, loadConfig } from '../../sidecar/config';
+
+describe('sidecar configuration', () => {
+  const valid = {
+    SIDECAR_ADMIN_TOKEN: 'a'.repeat(40),
+    SIDECAR_GATEWAY_TOKEN: 'g'.repeat(40),
+    SIDECAR_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+  };
+  const failure = (env: NodeJS.ProcessEnv) => {
+    try {
+      loadConfig(env);
+    } catch (error) {
+      return error as ConfigError;
+    }
+    throw new Error('expected a ConfigError');
+  };
+
+  it('returns the defaults: port 8080, ./data, SQLite', () => {
+    const config = loadConfig(valid);
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      databaseUrl: undefined,
+      previousEncryptionKeys: [],
+      idpTimeoutMs: 10_000,
+      creationLimitPerHour: 20,
+      clientNamePrefix: 'kong-dcr-',
+    });
+    expect(config.dataDir).toBe(`${process.cwd()}/data`);
+    expect(config.encryptionKey).toHaveLength(32);
+  });
+
+  it.each(['SIDECAR_ADMIN_TOKEN', 'SIDECAR_GATEWAY_TOKEN', 'SIDECAR_ENCRYPTION_KEY'])('refuses to start without %s, naming it', (name) => {
+    const error = failure({ ...valid, [name]: '' });
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toBe(`${name} is required`);
+  });
+
+  it('refuses an encryption key that is not 32 bytes of base64, without echoing it', () => {
+    const key = randomBytes(16).toString('base64');
+    const error = failure({ ...valid, SIDECAR_ENCRYPTION_KEY: key });
+    expect(error.variable).toBe('SIDECAR_ENCRYPTION_KEY');
+    expect(error.message).not.toContain(key);
+  });
+
+  it('refuses a short admin token', () => {
+    expect(failure({ ...valid, SIDECAR_ADMIN_TOKEN: 'short' }).variable).toBe('SIDECAR_ADMIN_TOKEN');
+  });
+
+  it('refuses a DATABASE_URL that is not postgres and a bad port', () => {
+    expect(failure({ ...valid, DATABASE_URL: 'mysql://x' }).variable).toBe('DATABASE_URL');
+    expect(failure({ ...valid, SIDECAR_PORT: '70000' }).variable).toBe('SIDECAR_PORT');
+    expect(failure({ ...valid, SIDECAR_IDP_TIMEOUT_MS: 'soon' }).variable).toBe('SIDECAR_IDP_TIMEOUT_MS');
+    expect(failure({ ...valid, SIDECAR_CLIENT_NAME_PREFIX: 'a*' }).variable).toBe('SIDECAR_CLIENT_NAME_PREFIX');
+  });
+
+  it('reads previous encryption keys for a rotation', () => {
+    const previous = [randomBytes(32).toString('base64'), randomBytes(32).toString('base64')];
+    const config = loadConfig({ ...valid, SIDECAR_PREVIOUS_ENCRYPTION_KEYS: previous.join(',') });
+    expect(config.previousEncryptionKeys.map((k) => k.toString('base64'))).toEqual(previous);
+  });
+});
