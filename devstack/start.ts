@@ -42,28 +42,34 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const progress = (line: string) => console.log(`[start] ${line}`);
-  let stack: RunningStack;
-  try {
-    stack = await startStack(settings, { dist: path.join(REPO_ROOT, 'dist') }, progress);
-  } catch (err) {
-    console.error(`npm start: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
-  }
-  console.log(summary(stack, settings));
-  console.log('[start] ready');
-
-  let stopping = false;
+  // Installed before anything starts: a Ctrl-C at any moment must stop what runs, never leave it behind.
+  let stack: RunningStack | undefined;
+  let stopRequested = false;
   const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+    if (stopRequested) return;
+    stopRequested = true;
     console.log(`[start] ${signal}: stopping`);
-    stack.close().then(
+    // Before the stack is up there is nothing to close yet: main closes it as soon as startStack returns.
+    stack?.close().then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+
+  try {
+    stack = await startStack(settings, { dist: path.join(REPO_ROOT, 'dist') }, progress);
+  } catch (err) {
+    console.error(`npm start: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+  if (stopRequested) {
+    await stack.close();
+    process.exit(0);
+  }
+  console.log(summary(stack, settings));
+  console.log('[start] ready');
 }
 
 main().catch((err: unknown) => {
