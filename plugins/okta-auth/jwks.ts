@@ -1,4 +1,4 @@
-import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import { AuthFailure } from './errors';
 import { callRemote } from './http-client';
 
@@ -29,9 +29,12 @@ function ttlFrom(cacheControl: unknown): number {
   return Math.min(MAX_TTL_MS, Math.max(MIN_TTL_MS, Number(maxAge[1]) * 1000));
 }
 
+/** A public key as the verifier takes it: SPKI PEM. */
+export type PublicKeyPem = string;
+
 /** RS256 signing keys only: a key for another algorithm or for encryption can never verify our tokens. */
-function importKeys(body: unknown): Map<string, KeyObject> {
-  const keys = new Map<string, KeyObject>();
+function importKeys(body: unknown): Map<string, PublicKeyPem> {
+  const keys = new Map<string, PublicKeyPem>();
   const list = (body as { keys?: unknown } | null)?.keys;
   if (!Array.isArray(list)) throw new AuthFailure('idp_unavailable', 'the identity provider sent no key set');
   for (const jwk of list as JsonWebKey[]) {
@@ -39,7 +42,8 @@ function importKeys(body: unknown): Map<string, KeyObject> {
     if (jwk.use !== undefined && jwk.use !== 'sig') continue;
     if (jwk.alg !== undefined && jwk.alg !== 'RS256') continue;
     try {
-      keys.set(jwk.kid, createPublicKey({ key: { kty: jwk.kty, n: jwk.n, e: jwk.e }, format: 'jwk' }));
+      const key = createPublicKey({ key: { kty: jwk.kty, n: jwk.n, e: jwk.e }, format: 'jwk' });
+      keys.set(jwk.kid, key.export({ type: 'spki', format: 'pem' }) as string);
     } catch {
       // One malformed key must not take the issuer's other keys down with it.
     }
@@ -48,7 +52,7 @@ function importKeys(body: unknown): Map<string, KeyObject> {
 }
 
 export class RemoteKeySet {
-  private keys = new Map<string, KeyObject>();
+  private keys = new Map<string, PublicKeyPem>();
   private fetchedAt = 0;
   private ttlMs = 0;
   private lastAttemptAt = 0;
@@ -59,7 +63,7 @@ export class RemoteKeySet {
   constructor(readonly jwksUri: string) {}
 
   /** The key for `kid`, or undefined when the (fresh enough) key set does not have it. */
-  async get(kid: string, timeoutMs: number, now = Date.now()): Promise<KeyObject | undefined> {
+  async get(kid: string, timeoutMs: number, now = Date.now()): Promise<PublicKeyPem | undefined> {
     if (this.fetchedAt === 0 || now - this.fetchedAt > this.ttlMs + MAX_STALE_MS) {
       if (!this.inflight && this.lastFailure && now - this.lastFailure.at < FAILURE_BACKOFF_MS) {
         throw this.lastFailure.error;
@@ -77,7 +81,7 @@ export class RemoteKeySet {
    * For a `kid` the cached set lacks: refetch when the cooldown allows, then look again. Returns undefined when
    * the key is still unknown or the cooldown forbids a refetch now.
    */
-  async refetchFor(kid: string, timeoutMs: number, now = Date.now()): Promise<KeyObject | undefined> {
+  async refetchFor(kid: string, timeoutMs: number, now = Date.now()): Promise<PublicKeyPem | undefined> {
     if (this.inflight) {
       await this.inflight;
     } else if (now - this.lastUnknownKidFetchAt >= UNKNOWN_KID_COOLDOWN_MS) {
