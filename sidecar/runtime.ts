@@ -1,3 +1,4 @@
+import type { AppOptions } from './app';
 import type { SidecarConfig } from './config';
 import { createCipher, encryptionKey } from './crypto/cipher';
 import { type Store, openStore } from './store';
@@ -11,4 +12,16 @@ export async function openConfiguredStore(config: SidecarConfig): Promise<Store>
   const store = openStore({ dialect, cipher });
   await store.migrate();
   return store;
+}
+
+/** The app options the configuration describes, for every entry point that runs the sidecar. */
+export function appOptionsFrom(config: SidecarConfig, store: Store): AppOptions {
+  return {
+    store,
+    adminToken: config.adminToken,
+    gatewayToken: config.gatewayToken,
+    idpTimeoutMs: config.idpTimeoutMs,
+    clientNamePrefix: config.clientNamePrefix,
+    creationLimit: { count: config.creationLimitPerHour, windowMs: 3_600_000 },
+  };
 }

@@ -1,6 +1,6 @@
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
-import { openConfiguredStore } from './runtime';
+import { appOptionsFrom, openConfiguredStore } from './runtime';
 
 /** `npm run sidecar`: settings checked before anything starts, then listen until SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -13,14 +13,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const store = await openConfiguredStore(config);
-  const app = await buildApp({
-    store,
-    adminToken: config.adminToken,
-    gatewayToken: config.gatewayToken,
-    idpTimeoutMs: config.idpTimeoutMs,
-    clientNamePrefix: config.clientNamePrefix,
-    creationLimit: { count: config.creationLimitPerHour, windowMs: 3_600_000 },
-  });
+  const app = await buildApp(appOptionsFrom(config, store));
   const stop = async () => {
     await app.close();
     await store.close();

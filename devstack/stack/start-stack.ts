@@ -7,7 +7,7 @@ import { spawnPluginServer } from '../kong-rpc/plugin-server-process';
 import { startOktaEmulator } from '../okta-emulator';
 import { buildApp } from '../../sidecar/app';
 import { loadConfig } from '../../sidecar/config';
-import { openConfiguredStore } from '../../sidecar/runtime';
+import { appOptionsFrom, openConfiguredStore } from '../../sidecar/runtime';
 import { checkPortsFree } from './ports';
 import { loadOrCreateSecrets, type StackSecrets } from './secrets';
 import type { StackSettings } from './settings';
@@ -70,12 +70,7 @@ export async function startStack(settings: StackSettings, paths: StackPaths, pro
     closers.push(() => store.close());
     const sidecarLog = fs.createWriteStream(path.join(logDir, 'sidecar.log'), { flags: 'a', mode: 0o600 });
     closers.push(() => new Promise((resolve) => sidecarLog.end(resolve)));
-    const sidecar = await buildApp({
-      store,
-      adminToken: sidecarConfig.adminToken,
-      gatewayToken: sidecarConfig.gatewayToken,
-      logStream: sidecarLog,
-    });
+    const sidecar = await buildApp({ ...appOptionsFrom(sidecarConfig, store), logStream: sidecarLog });
     closers.push(() => sidecar.close());
     await sidecar.listen({ port: settings.ports.sidecar, host: settings.host });
     const sidecarUrl = `http://${settings.host}:${settings.ports.sidecar}`;
