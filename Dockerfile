@@ -1,6 +1,9 @@
 # Kong Gateway with the okta-auth plugin, served by the project's hardened JavaScript plugin server.
 #   docker build -t kong-okta-auth .
-#   docker run -e OKTA_ISSUER=https://acme.okta.com/oauth2/default -p 8000:8000 kong-okta-auth
+#   docker run -p 8000:8000 -e OKTA_ISSUER=https://acme.okta.com/oauth2/default
+#     -e OKTA_AUTH_SIDECAR_URL=http://127.0.0.1:8080 -e OKTA_AUTH_SIDECAR_TOKEN="$SIDECAR_GATEWAY_TOKEN" kong-okta-auth
+# kong.yml reads all three through Kong's env vault (Kong turns an unset one into nil, which okta-auth refuses for
+# the issuer and for half a sidecar config).
 
 # Build the plugin bundle and the start command. Install scripts are skipped: only tsc and esbuild are needed.
 FROM node:20-bookworm-slim AS build

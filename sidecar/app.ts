@@ -8,9 +8,10 @@ import { authStrategyService } from './domain/auth-strategies';
 import { dcrProviderService } from './domain/dcr-providers';
 import { developerService } from './domain/developers';
 import { startHousekeeping } from './domain/housekeeping';
+import { type LateRegistrationCleanup, lateRegistrationCleanup } from './domain/late-registrations';
 import { RECONCILE_GRACE_SECONDS, reconciler } from './domain/reconcile';
 import { registrationService } from './domain/registrations';
-import { requireDeveloper, requireToken } from './http/auth';
+import { requireAdminOrDeveloper, requireDeveloper, requireToken } from './http/auth';
 import { type DriverRegistry, drivers as defaultDrivers } from './idp/registry';
 import { applicationRoutes } from './routes/applications';
 import { authStrategyRoutes } from './routes/auth-strategies';
@@ -36,8 +37,10 @@ export interface AppOptions {
   clientNamePrefix?: string;
   /** Application creations allowed per developer per window (default 20 an hour). */
   creationLimit?: CreationLimit;
-  /** Backoff of IdP client deletion retries (default 5 s doubling up to 1 h). */
+  /** Backoff of IdP clean-up retries: client deletions and uncertain registration checks (default 5 s doubling up to 1 h). */
   deletionBackoff?: DeletionBackoff;
+  /** How long after a registration that got no answer to look for its client at the IdP (default 5 min). */
+  lateRegistrationCheckDelayMs?: number;
   /** How often the background pass retries due deletions and purges expired records; 0 = never (tests drive
    * `app.deletion` themselves). Default 5 s. */
   housekeepingIntervalMs?: number;
@@ -60,6 +63,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The application deletion use case (tests run retry passes through it). */
     deletion: ApplicationDeletion;
+    /** The checks of registrations that got no answer (tests run passes through it). */
+    lateRegistrations: LateRegistrationCleanup;
   }
 }
 
@@ -87,13 +92,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const { store } = options;
   const drivers = options.drivers ?? defaultDrivers;
-  const providers = dcrProviderService(store, drivers, { timeoutMs: options.idpTimeoutMs ?? 10_000 });
+  const idpTimeoutMs = options.idpTimeoutMs ?? 10_000;
+  const providers = dcrProviderService(store, drivers, { timeoutMs: idpTimeoutMs });
   const strategies = authStrategyService(store);
   const developers = developerService(store);
   const creationLimit = options.creationLimit ?? { count: 20, windowMs: 3_600_000 };
   const clientNamePrefix = options.clientNamePrefix ?? CLIENT_NAME_PREFIX;
-  const applications = applicationService(store, providers, { limit: creationLimit, clientNamePrefix }, app.log);
-  const deletion = applicationDeletion(store, providers, app.log, options.deletionBackoff ?? { baseMs: 5_000, maxMs: 3_600_000 });
+  const backoff = options.deletionBackoff ?? { baseMs: 5_000, maxMs: 3_600_000 };
+  const lateRegistrations = lateRegistrationCleanup(store, providers, app.log, {
+    checkDelayMs: options.lateRegistrationCheckDelayMs ?? 300_000,
+    idpTimeoutMs,
+    backoff,
+  });
+  const applications = applicationService(store, providers, lateRegistrations, { limit: creationLimit, clientNamePrefix }, app.log);
+  const deletion = applicationDeletion(store, providers, app.log, backoff);
   const registrations = registrationService(store);
   const adminOnly = requireToken(options.adminToken);
   const developerOnly = requireDeveloper(store.developers.getByTokenHash);
@@ -103,15 +115,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(authStrategyRoutes(strategies, adminOnly));
   await app.register(developerRoutes(developers, adminOnly));
   await app.register(applicationRoutes(store, applications, deletion, developerOnly));
-  await app.register(registrationRoutes(store, applications, registrations, { developerOnly, adminOnly }));
+  const adminOrDeveloper = requireAdminOrDeveloper(options.adminToken, store.developers.getByTokenHash);
+  await app.register(registrationRoutes(store, applications, registrations, { developerOnly, adminOnly, adminOrDeveloper }));
   await app.register(internalRoutes(store, requireToken(options.gatewayToken)));
   await app.register(reconcileRoutes(reconciler(store, providers, clientNamePrefix), adminOnly, RECONCILE_GRACE_SECONDS));
 
   const housekeepingMs = options.housekeepingIntervalMs ?? 5_000;
   if (housekeepingMs > 0) {
-    const stop = startHousekeeping(store, deletion, { intervalMs: housekeepingMs, creationWindowMs: creationLimit.windowMs }, app.log);
+    const stop = startHousekeeping(
+      store,
+      { deletion, lateRegistrations },
+      { intervalMs: housekeepingMs, creationWindowMs: creationLimit.windowMs },
+      app.log,
+    );
     app.addHook('onClose', async () => stop());
   }
   app.decorate('deletion', deletion);
+  app.decorate('lateRegistrations', lateRegistrations);
   return app;
 }

@@ -14,9 +14,14 @@ async function main(): Promise<void> {
   }
   const store = await openConfiguredStore(config);
   const app = await buildApp(appOptionsFrom(config, store));
-  const stop = async () => {
-    await app.close();
-    await store.close();
+  const stop = () => {
+    app
+      .close()
+      .then(() => store.close())
+      .catch((error: unknown) => {
+        console.error('sidecar: failed to stop cleanly:', error instanceof Error ? error.message : error);
+        process.exitCode = 1;
+      });
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

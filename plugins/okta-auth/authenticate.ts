@@ -13,7 +13,9 @@ async function fromBasic(credentials: BasicCredentials, config: OktaAuthConfig):
   try {
     verified = await verifyAccessToken(exchanged.accessToken, config);
   } catch (err) {
-    exchanged.forget();
+    // Only a token that no longer verifies is replaced: a missing scope or an unreachable key set would fail the
+    // same way with a new token, and each replacement spends an exchange at the IdP.
+    if (err instanceof AuthFailure && err.code === 'invalid_token') exchanged.forget();
     throw err;
   }
   if (verified.clientId !== credentials.clientId) {

@@ -92,7 +92,7 @@ function applySchema(raw: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** Plain http is allowed only on loopback: tokens and client secrets must never cross a network in clear. */
-export function checkSecureUrl(field: string, value: string): string {
+function checkSecureUrl(field: string, value: string): string {
   let url: URL;
   try {
     url = new URL(value);
@@ -143,7 +143,12 @@ export function normaliseConfig(raw: unknown): OktaAuthConfig {
 }
 
 function sidecarConfig(c: Record<string, unknown>): SidecarConfig | undefined {
-  if (c.sidecar_url === undefined) return undefined;
+  // Kong turns a vault reference it cannot resolve into nil: half a sidecar config is a missing variable, and
+  // running without the application check would let every client of the issuer through.
+  if (c.sidecar_url === undefined) {
+    if (c.sidecar_token !== undefined) throw new ConfigError('sidecar_url', 'is required when sidecar_token is set');
+    return undefined;
+  }
   if (c.sidecar_token === undefined) throw new ConfigError('sidecar_token', 'is required when sidecar_url is set');
   return {
     // The gateway token crosses the wire: the same https-or-loopback rule as for the IdP.

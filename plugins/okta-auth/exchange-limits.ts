@@ -5,9 +5,9 @@ import { AuthFailure } from './errors';
  * a budget of exchanges per client id per window, and a cap on exchanges in flight overall (the rest wait for a
  * place until their deadline).
  */
-export const EXCHANGES_PER_CLIENT_PER_WINDOW = 10;
-export const EXCHANGE_WINDOW_MS = 60_000;
-export const MAX_EXCHANGES_IN_FLIGHT = 16;
+const EXCHANGES_PER_CLIENT_PER_WINDOW = 10;
+const EXCHANGE_WINDOW_MS = 60_000;
+const MAX_EXCHANGES_IN_FLIGHT = 16;
 
 const attempts = new Map<string, { windowStart: number; count: number }>();
 

@@ -16,7 +16,7 @@ interface ExchangedToken {
 /** A token is not handed out in its last seconds: it must still be valid when the upstream sees the request. */
 const EXPIRY_MARGIN_MS = 30_000;
 /** How long credentials the IdP refused are answered from memory. */
-export const REJECTED_TTL_SECONDS = 30;
+const REJECTED_TTL_SECONDS = 30;
 
 // Module level, keyed by token endpoint + client id + secret hash + scopes: shared by every instance.
 const tokens = new NodeCache({ useClones: false, checkperiod: 60 });
@@ -29,7 +29,12 @@ function basicAuthorization({ clientId, clientSecret }: BasicCredentials): strin
   return `Basic ${Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64')}`;
 }
 
-function refusal(status: number, body: unknown): AuthFailure {
+// The token endpoint refuses credentials and scopes with these (RFC 6749 5.2). Any other answer (a redirect, the 404
+// of a wrong token_endpoint) says nothing about the credentials, so it is not remembered as their refusal.
+const REFUSAL_STATUSES = new Set([400, 401, 403]);
+
+function exchangeFailure(status: number, body: unknown): AuthFailure {
+  if (!REFUSAL_STATUSES.has(status)) return new AuthFailure('idp_unavailable', `the token endpoint answered ${status}`);
   const error = (body as { error?: unknown } | null)?.error;
   if (error === 'invalid_scope' || error === 'access_denied') {
     return new AuthFailure('insufficient_scope', `the identity provider refused the token (${error})`);
@@ -40,7 +45,7 @@ function refusal(status: number, body: unknown): AuthFailure {
   );
 }
 
-async function requestToken(credentials: BasicCredentials, config: OktaAuthConfig): Promise<ExchangedToken> {
+async function requestToken(credentials: BasicCredentials, config: OktaAuthConfig, timeoutMs: number): Promise<ExchangedToken> {
   const form = new URLSearchParams({ grant_type: 'client_credentials' });
   if (config.tokenScopes.length > 0) form.set('scope', config.tokenScopes.join(' '));
   const response = await callRemote(
@@ -53,10 +58,10 @@ async function requestToken(credentials: BasicCredentials, config: OktaAuthConfi
       },
       data: form.toString(),
     },
-    config.timeoutMs,
+    timeoutMs,
   );
   const body = response.data as { access_token?: unknown; token_type?: unknown; expires_in?: unknown } | null;
-  if (response.status !== 200) throw refusal(response.status, body);
+  if (response.status !== 200) throw exchangeFailure(response.status, body);
   if (typeof body?.access_token !== 'string' || String(body.token_type).toLowerCase() !== 'bearer') {
     throw new AuthFailure('idp_unavailable', 'the token endpoint answered without a bearer token');
   }
@@ -72,7 +77,11 @@ async function requestToken(credentials: BasicCredentials, config: OktaAuthConfi
 async function exchange(key: string, credentials: BasicCredentials, config: OktaAuthConfig): Promise<ExchangedToken> {
   spendAttempt(credentials.clientId);
   try {
-    const token = await withExchangeSlot(Date.now() + config.timeoutMs, () => requestToken(credentials, config));
+    // timeout_ms bounds the whole exchange: the wait for a slot comes out of the same budget.
+    const deadline = Date.now() + config.timeoutMs;
+    const token = await withExchangeSlot(deadline, () =>
+      requestToken(credentials, config, Math.max(1, deadline - Date.now())),
+    );
     const ttlSeconds = Math.floor((token.reuseUntil - token.obtainedAt) / 1000);
     if (ttlSeconds > 0) tokens.set(key, token, ttlSeconds);
     return token;

@@ -3,7 +3,7 @@ import { normaliseConfig, type OktaAuthConfig } from './config';
 import { AuthFailure, failureResponse, UNEXPECTED, UNEXPECTED_RESPONSE, type FailureResponse } from './errors';
 import { logWarning } from './log';
 import type { KongPdk } from './pdk';
-import { upstreamChanges } from './upstream';
+import { checkAllHeadersSeen, MAX_REQUEST_HEADERS, upstreamChanges } from './upstream';
 
 /**
  * One instance per Kong worker and config version. Kong PROXIES a request whose handler throws (the plugin server
@@ -28,7 +28,8 @@ export class OktaAuthPlugin {
     const config = this.config;
     if (!config) return respond(kong, UNEXPECTED_RESPONSE);
     try {
-      const headers = await kong.request.getHeaders();
+      const headers = await kong.request.getHeaders(MAX_REQUEST_HEADERS);
+      checkAllHeadersSeen(headers);
       const identity = await authenticate(headers, config, () => this.serviceName(config, kong));
       const changes = upstreamChanges(headers, identity, config.hideCredentials);
       await kong.service.request.setHeaders(changes.set);
@@ -52,7 +53,10 @@ export class OktaAuthPlugin {
 
 async function refuse(kong: KongPdk, config: OktaAuthConfig, err: unknown): Promise<void> {
   const failure = err instanceof AuthFailure ? err : UNEXPECTED;
-  if (failure.code === 'idp_unavailable') logWarning('idp_unavailable', { reason: failure.description });
+  // An outage of a service the plugin depends on is the operator's to fix; a refused client is not.
+  if (failure.code === 'idp_unavailable' || failure.code === 'directory_unavailable') {
+    logWarning(failure.code, { reason: failure.description });
+  }
   if (failure === UNEXPECTED) logWarning('unexpected_error', { error: err instanceof Error ? err.message : String(err) });
   return respond(kong, failureResponse(failure, config));
 }

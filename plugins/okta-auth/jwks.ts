@@ -8,20 +8,22 @@ import { callRemote } from './http-client';
  * - Fresh for the response's Cache-Control max-age, clamped to [1 min, 1 h] (5 min when absent): a key removed
  *   from the JWKS stops being trusted within an hour at most.
  * - Refreshed in the background once 3/4 of that time has passed, so no request waits for a routine refresh.
+ * - Once expired (no lookup came in time to refresh it), the next lookup waits for the refresh: a removed key is
+ *   never trusted past expiry while the IdP answers.
  * - While the IdP cannot be reached the cached keys keep working, for up to MAX_STALE_MS past their freshness,
- *   and failed refreshes are retried no more than once per REFRESH_RETRY_MS.
+ *   and failed refreshes are retried in the background no more than once per REFRESH_RETRY_MS.
  * - An unknown `kid` refetches at most once per UNKNOWN_KID_COOLDOWN_MS (single flight): a key rotated in is
  *   trusted within that time, and a flood of tokens with made-up kids cannot become a flood at the IdP. Callers
  *   ask for that refetch only after the token's issuer, audience and expiry passed.
  */
-export const MIN_TTL_MS = 60_000;
+const MIN_TTL_MS = 60_000;
 export const MAX_TTL_MS = 3_600_000;
 const DEFAULT_TTL_MS = 300_000;
 const MAX_STALE_MS = 24 * 3_600_000;
 const REFRESH_RETRY_MS = 5_000;
 // With no usable keys every request needs a fetch: while the IdP is down, answer from the last failure instead.
 const FAILURE_BACKOFF_MS = 1_000;
-export const UNKNOWN_KID_COOLDOWN_MS = 10_000;
+const UNKNOWN_KID_COOLDOWN_MS = 10_000;
 
 function ttlFrom(cacheControl: unknown): number {
   const maxAge = typeof cacheControl === 'string' ? /(?:^|,)\s*max-age=(\d+)/i.exec(cacheControl) : null;
@@ -64,12 +66,17 @@ export class RemoteKeySet {
 
   /** The key for `kid`, or undefined when the (fresh enough) key set does not have it. */
   async get(kid: string, timeoutMs: number, now = Date.now()): Promise<PublicKeyPem | undefined> {
-    if (this.fetchedAt === 0 || now - this.fetchedAt > this.ttlMs + MAX_STALE_MS) {
+    const age = now - this.fetchedAt;
+    if (this.fetchedAt === 0 || age > this.ttlMs + MAX_STALE_MS) {
       if (!this.inflight && this.lastFailure && now - this.lastFailure.at < FAILURE_BACKOFF_MS) {
         throw this.lastFailure.error;
       }
       await this.refresh(timeoutMs);
-    } else if (now - this.fetchedAt > this.ttlMs * 0.75 && now - this.lastAttemptAt > REFRESH_RETRY_MS) {
+    } else if (age >= this.ttlMs && !this.lastFailure) {
+      await this.refresh(timeoutMs).catch(() => {
+        // The IdP is unreachable: the expired keys serve (stale), and later lookups retry in the background.
+      });
+    } else if (age > this.ttlMs * 0.75 && now - this.lastAttemptAt > REFRESH_RETRY_MS) {
       this.refresh(timeoutMs).catch(() => {
         // Cached keys keep serving; the failure is retried after REFRESH_RETRY_MS.
       });

@@ -1,6 +1,6 @@
-import type { HeaderMap } from './pdk';
-
 import type { ApplicationMapping } from './applications';
+import { AuthFailure } from './errors';
+import type { HeaderMap } from './pdk';
 
 /** Who is calling, as the upstream is told. */
 export interface Identity {
@@ -14,7 +14,7 @@ export interface Identity {
  * Every header this plugin vouches for. Whatever of them the CLIENT sent is removed or overwritten, so an
  * upstream can trust them (Kong's own auth plugins do the same with X-Consumer-*).
  */
-export const IDENTITY_HEADERS = [
+const IDENTITY_HEADERS = [
   'x-credential-identifier',
   'x-client-id',
   'x-authenticated-scope',
@@ -22,6 +22,19 @@ export const IDENTITY_HEADERS = [
   'x-application-name',
   'x-developer-id',
 ] as const;
+
+/**
+ * The most header lines Kong's get_headers returns (its default is 100). Past it Kong cuts the map short without
+ * saying so, and an identity header after the cut could not be seen, hence not removed.
+ */
+export const MAX_REQUEST_HEADERS = 1000;
+
+/** Refuses a request whose header map may have been cut short. */
+export function checkAllHeadersSeen(requestHeaders: HeaderMap): void {
+  let lines = 0;
+  for (const value of Object.values(requestHeaders)) lines += Array.isArray(value) ? value.length : 1;
+  if (lines >= MAX_REQUEST_HEADERS) throw new AuthFailure('invalid_request', 'too many request headers');
+}
 
 export interface UpstreamChanges {
   set: Record<string, string>;

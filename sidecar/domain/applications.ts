@@ -1,9 +1,13 @@
+import { IdpError } from '../idp/errors';
+import type { RegisteredClient } from '../idp/types';
 import type { Store } from '../store';
 import { StoreConstraintError } from '../store/errors';
 import type { Application, AuthStrategy, Developer, PageRequest } from '../store/records';
 import type { DcrProviderService } from './dcr-providers';
 import { ProblemError, badRequest, conflict, notFound } from './errors';
+import type { LateRegistrationCleanup } from './late-registrations';
 import type { Logger } from './logger';
+import { oneAtATime } from './one-at-a-time';
 
 /**
  * Every client we register at an IdP is named with a prefix (this one unless configured): reconcile only ever
@@ -49,9 +53,18 @@ export function presentApplication(application: Application, clientSecret?: stri
 
 export type PresentedApplication = ReturnType<typeof presentApplication>;
 
+const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value !== '';
+
+/** A 2xx answer without the credentials (a broken bridge or server): the IdP refused, in effect. */
+const incompleteAnswer = (operation: 'registration' | 'new secret', missing: string) =>
+  new ProblemError(502, 'Bad Gateway', `the identity provider answered the ${operation} without a ${missing}`, {
+    idp_error: { error: 'invalid_registration_response', error_description: `the ${operation} response has no ${missing}` },
+  });
+
 export function applicationService(
   store: Store,
   providers: DcrProviderService,
+  lateRegistrations: LateRegistrationCleanup,
   options: { limit: CreationLimit; clientNamePrefix: string },
   log: Logger,
 ) {
@@ -98,13 +111,24 @@ export function applicationService(
   /** IdP first, then the database; a failed database write deletes the client again so nothing is orphaned. */
   const registerAndInsert = async (developer: Developer, input: ApplicationInput, providerId: string) => {
     const driver = providers.driverFor(await providers.get(providerId));
-    const client = await driver.register({
-      clientName: `${options.clientNamePrefix}${input.name}`,
-      description: input.description ?? '',
-      redirectUris: input.redirect_uris ?? [],
-      developerId: developer.id,
-    });
+    const clientName = `${options.clientNamePrefix}${input.name}`;
+    const startedAt = new Date();
+    let client: RegisteredClient;
     try {
+      client = await driver.register({
+        clientName,
+        description: input.description ?? '',
+        redirectUris: input.redirect_uris ?? [],
+        developerId: developer.id,
+      });
+    } catch (error) {
+      if (error instanceof IdpError && error.outcomeUnknown) await lateRegistrations.remember(providerId, clientName, startedAt);
+      throw error;
+    }
+    if (!isNonEmptyString(client.clientId)) throw incompleteAnswer('registration', 'client_id');
+    try {
+      // A client without a secret is of no use to the developer: delete it like any other failure below.
+      if (!isNonEmptyString(client.clientSecret)) throw incompleteAnswer('registration', 'client_secret');
       return presentApplication(await insert(developer, input, client.clientId, client.managementSecrets), client.clientSecret);
     } catch (error) {
       try {
@@ -117,25 +141,30 @@ export function applicationService(
     }
   };
 
+  // A developer's creations run one at a time, or a burst would pass the limit check before any is recorded.
+  // (Per process: sidecars sharing a database each allow the limit.)
+  const perDeveloper = oneAtATime();
+
   return {
     getOwn,
-    async create(developer: Developer, input: ApplicationInput): Promise<PresentedApplication> {
-      const strategy = await strategyFor(input);
-      await checkCreationLimit(developer);
-      try {
-        const created =
-          strategy.dcr_provider_id === null
-            ? presentApplication(await insert(developer, input, String(input.client_id), null))
-            : await registerAndInsert(developer, input, strategy.dcr_provider_id);
-        await store.creations.record(developer.id);
-        return created;
-      } catch (error) {
-        if (error instanceof StoreConstraintError && error.violation === 'unique') {
-          throw conflict(`client ID ${input.client_id} already belongs to an application`);
+    create: (developer: Developer, input: ApplicationInput): Promise<PresentedApplication> =>
+      perDeveloper(developer.id, async () => {
+        const strategy = await strategyFor(input);
+        await checkCreationLimit(developer);
+        try {
+          const created =
+            strategy.dcr_provider_id === null
+              ? presentApplication(await insert(developer, input, String(input.client_id), null))
+              : await registerAndInsert(developer, input, strategy.dcr_provider_id);
+          await store.creations.record(developer.id);
+          return created;
+        } catch (error) {
+          if (error instanceof StoreConstraintError && error.violation === 'unique') {
+            throw conflict(`client ID ${input.client_id} already belongs to an application`);
+          }
+          throw error;
         }
-        throw error;
-      }
-    },
+      }),
     list: (developer: Developer, page: PageRequest) => store.applications.listByDeveloper(developer.id, page),
     async update(developer: Developer, id: string, patch: ApplicationPatch): Promise<Application> {
       await getOwn(developer, id);
@@ -151,6 +180,7 @@ export function applicationService(
       if (!strategy?.dcr_provider_id) throw conflict('this application uses an existing IdP client: rotate its secret at the IdP');
       const driver = providers.driverFor(await providers.get(strategy.dcr_provider_id));
       const { clientSecret, managementSecrets } = await driver.refreshSecret(application.client_id, application.idp_secrets);
+      if (!isNonEmptyString(clientSecret)) throw incompleteAnswer('new secret', 'client_secret');
       const updated = await store.applications.update(id, { idp_secrets: managementSecrets ?? application.idp_secrets });
       return presentApplication(updated ?? application, clientSecret);
     },

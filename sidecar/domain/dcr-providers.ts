@@ -85,6 +85,14 @@ export function dcrProviderService(store: Store, drivers: DriverRegistry, driver
       }
       if (patch.issuer !== undefined) checkIdpUrl('issuer', patch.issuer);
       const definition = definitionOf(current.provider_type);
+      // Clients live at the IdP they were registered with: pointed elsewhere, their deletes would find nothing there
+      // and count them as gone, orphaning them where reconcile no longer looks.
+      const movesIdp =
+        (patch.issuer !== undefined && patch.issuer !== current.issuer) ||
+        definition.urlFields.some((field) => patch.dcr_config?.[field] !== undefined && patch.dcr_config[field] !== current.dcr_config[field]);
+      if (movesIdp && (await store.applications.existForProvider(id))) {
+        throw conflict(`DCR provider ${id} has applications registered at its current IdP; create a new provider instead`);
+      }
       let config = {};
       if (patch.dcr_config !== undefined) {
         const merged = { ...current.dcr_config, ...current.dcr_secrets, ...patch.dcr_config };

@@ -1,20 +1,23 @@
 import type { Store } from '../store';
 import type { ApplicationDeletion } from './application-deletion';
+import type { LateRegistrationCleanup } from './late-registrations';
 import type { Logger } from './logger';
 
 /**
- * The background pass, every `intervalMs` (never two at once): retries the IdP deletions that are due, and purges
- * idempotent responses past their window and creation records older than the creation limit's window.
+ * The background pass, every `intervalMs` (never two at once): retries the IdP deletions that are due, looks for
+ * clients left by registrations that got no answer, and purges idempotent responses past their window and creation
+ * records older than the creation limit's window.
  */
 export function startHousekeeping(
   store: Store,
-  deletion: ApplicationDeletion,
+  work: { deletion: ApplicationDeletion; lateRegistrations: LateRegistrationCleanup },
   options: { intervalMs: number; creationWindowMs: number },
   log: Logger,
 ): () => void {
   let running = false;
   const pass = async () => {
-    await deletion.retryDue();
+    await work.deletion.retryDue();
+    await work.lateRegistrations.checkDue();
     await store.idempotency.purgeExpired();
     await store.creations.purgeBefore(new Date(Date.now() - options.creationWindowMs));
   };

@@ -6,6 +6,12 @@ import { ProblemError } from './errors';
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /**
+ * How long a first request may hold its key unfinished before a retry may take it over: well past the longest
+ * creation (an IdP deadline of at most 120 s for the registration, another for the clean-up delete).
+ */
+export const IDEMPOTENCY_LEASE_MS = 5 * 60 * 1000;
+
+/**
  * Runs `create` once per (developer, key): a retry within the window gets the first response (kept encrypted),
  * the same key with another body 422, a retry while the first is still running 409. A failed first attempt
  * frees the key.
@@ -18,7 +24,7 @@ export async function createOnce<T>(
   create: () => Promise<T>,
 ): Promise<T> {
   const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
-  const claim = await store.idempotency.claim(developerId, key, requestHash, IDEMPOTENCY_WINDOW_MS);
+  const claim = await store.idempotency.claim(developerId, key, requestHash, IDEMPOTENCY_WINDOW_MS, IDEMPOTENCY_LEASE_MS);
   if (claim.state !== 'claimed') {
     if (claim.requestHash !== requestHash) {
       throw new ProblemError(422, 'Unprocessable Entity', 'this Idempotency-Key was used with a different request');

@@ -50,12 +50,12 @@ export function reconciler(store: Store, providers: DcrProviderService, clientNa
     if (clients === null) return { ...report, status: 'unsupported' };
     const strategies = await store.strategies.listByProvider(provider.id);
     const applications = await store.applications.listByStrategies(strategies.map((s) => s.id));
-    const known = new Set(applications.map((a) => a.client_id));
+    const mapped = await store.applications.mappedClientIds(clients.map((c) => c.clientId));
     const atIdp = new Set(clients.map((c) => c.clientId));
     report.missing = applications
       .filter((a) => a.status === 'active' && !atIdp.has(a.client_id))
       .map((a) => ({ application_id: a.id, client_id: a.client_id }));
-    const orphans = clients.filter((c) => !known.has(c.clientId));
+    const orphans = clients.filter((c) => !mapped.has(c.clientId));
     report.orphans = orphans.map((c) => ({ client_id: c.clientId, client_name: c.clientName }));
     if (!options.fix) return report;
     const settledBefore = Date.now() / 1000 - options.graceSeconds;

@@ -7,13 +7,13 @@ export interface IdpErrorBody {
 }
 
 /**
- * A failed IdP call, with the IdP's own words. `kind` says what callers may do:
- * `not_found` (the client is already gone), `rejected` (the IdP said no: 502), `unavailable` (unreachable,
- * too slow, failing or rate-limited: 503, retry later).
+ * A failed IdP call, with the IdP's own words. `kind` says what happened: `not_found` (the client is already gone),
+ * `rejected` (the IdP said no) and `failed` (the IdP answered with a server error) are 502; `unavailable` (no answer
+ * in time, unreachable, or rate-limited) is 503, to be retried later.
  */
 export class IdpError extends ProblemError {
   constructor(
-    readonly kind: 'not_found' | 'rejected' | 'unavailable',
+    readonly kind: 'not_found' | 'rejected' | 'failed' | 'unavailable',
     detail: string,
     idpError: IdpErrorBody,
     retryAfter?: number,
@@ -25,6 +25,11 @@ export class IdpError extends ProblemError {
     });
     this.name = 'IdpError';
   }
+
+  /** The IdP may have acted anyway (a server error, no answer in time, a network error); a 429 or a refusal: it did not. */
+  get outcomeUnknown(): boolean {
+    return this.kind === 'failed' || (this.kind === 'unavailable' && this.extras.retryAfter === undefined);
+  }
 }
 
 /** The OAuth error shape (`{error, error_description}`) most DCR APIs answer with, or a generic one. */
@@ -34,8 +39,8 @@ export function oauthError(response: AxiosResponse, idpName: string): IdpErrorBo
   return { error: `http_${response.status}`, error_description: `${idpName} answered HTTP ${response.status}` };
 }
 
-/** An IdpError for an unexpected answer: 5xx means try later, anything else means the IdP refused. */
+/** An IdpError for an unexpected answer: 5xx means the IdP failed, anything else means it refused. */
 export function idpFailure(response: AxiosResponse, what: string, idpName: string, body = oauthError(response, idpName)): IdpError {
-  const kind = response.status >= 500 ? 'unavailable' : 'rejected';
+  const kind = response.status >= 500 ? 'failed' : 'rejected';
   return new IdpError(kind, `${idpName} refused to ${what}: ${body.error_description || body.error}`, body);
 }

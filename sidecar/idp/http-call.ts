@@ -12,12 +12,20 @@ export class Deadline {
   }
 }
 
+/**
+ * Never retry a 429 sooner than this: the reset is in whole seconds of the IdP's clock, and a reset that our clock
+ * already sees as past would otherwise send retries back to back for the whole deadline.
+ */
+const MIN_RETRY_DELAY_MS = 1000;
+
 /** When a 429 says we may try again, in ms from now (Okta: X-Rate-Limit-Reset epoch s; others: Retry-After s). */
 function retryDelayMs(response: AxiosResponse): number {
   const reset = Number(response.headers['x-rate-limit-reset']);
-  if (Number.isFinite(reset) && reset > 0) return Math.max(0, reset * 1000 - Date.now());
   const retryAfter = Number(response.headers['retry-after']);
-  return Number.isFinite(retryAfter) ? retryAfter * 1000 : 1000;
+  let delayMs = MIN_RETRY_DELAY_MS;
+  if (Number.isFinite(reset) && reset > 0) delayMs = reset * 1000 - Date.now();
+  else if (Number.isFinite(retryAfter)) delayMs = retryAfter * 1000;
+  return Math.max(MIN_RETRY_DELAY_MS, delayMs);
 }
 
 const unavailable = (what: string, description: string, retryAfter?: number) =>

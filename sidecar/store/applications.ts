@@ -64,6 +64,34 @@ export function applicationRepository(ctx: StoreContext) {
       const rows = await db.selectFrom('applications').selectAll().where('auth_strategy_id', 'in', strategyIds).execute();
       return rows.map(toRecord);
     },
+    /** Whether any application has its client at this provider. */
+    async existForProvider(providerId: string): Promise<boolean> {
+      const row = await db
+        .selectFrom('applications')
+        .innerJoin('auth_strategies', 'auth_strategies.id', 'applications.auth_strategy_id')
+        .select('applications.id')
+        .where('auth_strategies.dcr_provider_id', '=', providerId)
+        .limit(1)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+    /**
+     * Which of these client IDs any application maps to, whatever its provider: two providers can share one IdP
+     * org, so a client unknown to one provider's applications may still be in use.
+     */
+    async mappedClientIds(clientIds: string[]): Promise<Set<string>> {
+      const mapped = new Set<string>();
+      // Chunks keep every query under the databases' bound-parameter limits.
+      for (let start = 0; start < clientIds.length; start += 500) {
+        const rows = await db
+          .selectFrom('applications')
+          .select('client_id')
+          .where('client_id', 'in', clientIds.slice(start, start + 500))
+          .execute();
+        for (const row of rows) mapped.add(row.client_id);
+      }
+      return mapped;
+    },
     update(id: string, changes: ApplicationChanges): Promise<Application | undefined> {
       return update(id, {
         ...(changes.name !== undefined && { name: changes.name }),

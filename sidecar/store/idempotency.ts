@@ -22,10 +22,21 @@ export function idempotencyRepository(ctx: StoreContext) {
 
   return {
     purgeExpired,
-    /** Claims the key for this request, or reports the earlier request that holds it (expired ones are purged). */
-    async claim(developerId: string, key: string, requestHash: string, ttlMs: number): Promise<IdempotencyClaim> {
+    /**
+     * Claims the key for this request, or reports the earlier request that holds it. Expired keys are purged, and so
+     * is an unfinished claim older than `leaseMs`: its request stopped mid-way and must not block the key for the
+     * whole window.
+     */
+    async claim(developerId: string, key: string, requestHash: string, ttlMs: number, leaseMs: number): Promise<IdempotencyClaim> {
       await purgeExpired();
       const now = ctx.now();
+      await db
+        .deleteFrom('idempotency_keys')
+        .where('developer_id', '=', developerId)
+        .where('key', '=', key)
+        .where('response', 'is', null)
+        .where('created_at', '<=', new Date(now.getTime() - leaseMs).toISOString())
+        .execute();
       try {
         await constrained(ctx.dialect, () =>
           db
@@ -44,7 +55,9 @@ export function idempotencyRepository(ctx: StoreContext) {
       } catch (error) {
         if (!(error instanceof StoreConstraintError)) throw error;
       }
-      const held = await where(developerId, key).executeTakeFirstOrThrow();
+      const held = await where(developerId, key).executeTakeFirst();
+      // Released by its failed request between our insert and this read: still busy a moment ago, so retry later.
+      if (!held) return { state: 'in_flight', requestHash };
       if (held.response === null) return { state: 'in_flight', requestHash: held.request_hash };
       return { state: 'completed', requestHash: held.request_hash, response: JSON.parse(cipher.decrypt(held.response)) };
     },

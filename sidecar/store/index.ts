@@ -8,6 +8,7 @@ import type { DatabaseDialect } from './dialect';
 import { idempotencyRepository } from './idempotency';
 import { migrateToLatest } from './migrations';
 import { providerRepository } from './providers';
+import { registrationCheckRepository } from './registration-checks';
 import { registrationRepository } from './registrations';
 import type { Database } from './schema';
 import { strategyRepository } from './strategies';
@@ -30,6 +31,7 @@ export function openStore({ dialect, cipher, now = () => new Date() }: StoreOpti
     registrations: registrationRepository(ctx),
     idempotency: idempotencyRepository(ctx),
     creations: creationRepository(ctx),
+    registrationChecks: registrationCheckRepository(ctx),
     migrate: () => migrateToLatest(db as Kysely<unknown>),
     /** Resolves when the database answers a query (readiness). */
     async ping(): Promise<void> {

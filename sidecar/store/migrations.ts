@@ -89,6 +89,20 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002_registration_checks': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('registration_checks')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('provider_id', 'text', (c) => c.notNull().references('dcr_providers.id').onDelete('cascade'))
+        .addColumn('client_name', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('check_at', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('registration_checks_check_at').on('registration_checks').column('check_at').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,5 +1,5 @@
 /** What the store hands out: JSON parsed, secrets decrypted, booleans as booleans. */
-import type { ApplicationRow } from './schema';
+import type { ApplicationRow, RegistrationCheckRow } from './schema';
 
 export interface Timestamps {
   created_at: string;
@@ -62,3 +62,5 @@ export interface PageOf<T> {
   items: T[];
   total: number;
 }
+
+export type RegistrationCheck = RegistrationCheckRow;

@@ -10,6 +10,7 @@ export interface Database {
   registrations: RegistrationRow;
   idempotency_keys: IdempotencyKeyRow;
   application_creations: ApplicationCreationRow;
+  registration_checks: RegistrationCheckRow;
 }
 
 export interface DcrProviderRow {
@@ -88,4 +89,16 @@ export interface ApplicationCreationRow {
   id: string;
   developer_id: string;
   created_at: string;
+}
+
+/** A registration whose outcome is unknown (no answer in time): the IdP may have created the client anyway. */
+export interface RegistrationCheckRow {
+  id: string;
+  provider_id: string;
+  client_name: string;
+  /** When the registration was sent. */
+  started_at: string;
+  /** When to look for the client at the IdP next. */
+  check_at: string;
+  attempts: number;
 }

@@ -98,6 +98,7 @@ describe('unknown kid', () => {
       outcomes.push(await plugin.access({ headers: { authorization: `Bearer ${token}` } }));
     }
     expect(outcomes.every((o) => o.exit?.status === 401)).toBe(true);
+    expect(outcomes.every((o) => /error_description="unknown signing key"/.test(String(o.exit?.headers['www-authenticate'])))).toBe(true);
     expect((await okta.control.stats()).keys).toBeLessThanOrEqual(1);
   });
 

@@ -212,5 +212,7 @@ describe('sidecar down', () => {
     await s.sidecar.close();
     const outcome = await s.pluginFor({ serviceId: 'svc-orders' }).access({ ...(await bearerFor(client)), service: { id: 'svc-orders', name: 'orders' } });
     expect(outcome.exit?.status).toBe(503);
+    expect(outcome.exit?.body).toEqual({ message: 'Application directory unavailable' });
+    await server.waitForStderr(new RegExp(`"event":"directory_unavailable","reason":"${s.url}/v2/internal/applications/by-client-id/${client.client_id} unreachable`));
   });
 });

@@ -3,7 +3,7 @@ import { CLIENT_NAME_PREFIX } from '../../sidecar/domain/applications';
 import type { Store } from '../../sidecar/store';
 import { type OktaEmulatorFixture, startOktaEmulator } from '../support/okta-emulator';
 import { type TestSidecar, startTestSidecar } from '../support/sidecar-app';
-import { type OktaSidecar, type TestDeveloper, developer, oktaStrategy, startOktaSidecar } from '../support/sidecar-fixtures';
+import { type OktaSidecar, type TestDeveloper, developer, oktaStrategy, serviceClient, startOktaSidecar } from '../support/sidecar-fixtures';
 
 describe('sidecar applications with the okta driver', () => {
   let env: OktaSidecar;
@@ -103,6 +103,16 @@ describe('sidecar applications with the okta driver', () => {
     expect((await okta.tokenResponse(app.client_id, app.client_secret)).status).toBe(401);
   });
 
+  it('returns 409 when a provider with applications would be pointed at another Okta org, keeping its issuer', async () => {
+    await createApp(alice);
+    const url = `/v2/dcr-providers/${env.providerId}`;
+    const moved = await sidecar.admin({ method: 'PATCH', url, payload: { issuer: 'https://other-org.okta.com/oauth2/default' } });
+    expect(moved.statusCode).toBe(409);
+    expect(moved.json()).toMatchObject({ status: 409, title: 'Conflict' });
+    expect((await sidecar.admin({ url })).json().issuer).toBe(okta.issuer);
+    expect((await sidecar.admin({ method: 'PATCH', url, payload: { display_name: 'Okta', issuer: okta.issuer } })).statusCode).toBe(200);
+  });
+
   it('returns 400 naming auth_strategy_id when the strategy does not exist', async () => {
     const response = await alice.call({
       method: 'POST',
@@ -156,7 +166,7 @@ describe('sidecar applications with the okta driver', () => {
     it('lets a retry with the same key try again after the first attempt failed', async () => {
       await okta.control.fault({ path: '/oauth2/v1/clients', status: 500, times: 1 });
       const headers = { 'idempotency-key': `key-retry-${Date.now()}` };
-      expect((await createApp(alice, 'flaky', headers)).statusCode).toBe(503);
+      expect((await createApp(alice, 'flaky', headers)).statusCode).toBe(502);
       expect((await createApp(alice, 'flaky', headers)).statusCode).toBe(201);
     });
 
@@ -169,13 +179,13 @@ describe('sidecar applications with the okta driver', () => {
   });
 
   describe('IdP failures', () => {
-    /** Okta's 429 for the next DCR call, its rate limit resetting in `seconds`. */
+    /** Okta's 429 for the next DCR call, its rate limit resetting within `seconds` (never later, whatever the ms). */
     const rateLimitedFor = (seconds: number) =>
       okta.control.fault({
         path: '/oauth2/v1/clients',
         status: 429,
         body: { errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit due to too many requests.' },
-        headers: { 'x-rate-limit-reset': String(Math.ceil(Date.now() / 1000) + seconds) },
+        headers: { 'x-rate-limit-reset': String(Math.floor(Date.now() / 1000) + seconds) },
         times: 1,
       });
     const applicationsOf = async (who: TestDeveloper) =>
@@ -198,11 +208,11 @@ describe('sidecar applications with the okta driver', () => {
       expect((await applicationsOf(alice)).map((a) => a.name)).not.toContain(name);
     });
 
-    it('returns 503 with the IdP error when Okta answers 500, leaving nothing behind', async () => {
+    it('returns 502 with the IdP error when Okta answers 500, leaving nothing behind', async () => {
       const name = `down-${Date.now()}`;
       await okta.control.fault({ path: '/oauth2/v1/clients', status: 500, times: 1 });
       const response = await createApp(alice, name);
-      expect(response.statusCode).toBe(503);
+      expect(response.statusCode).toBe(502);
       expect(response.json().idp_error).toMatchObject({ error: 'emulated_fault' });
       expect((await applicationsOf(alice)).map((a) => a.name)).not.toContain(name);
       expect(await idpClientsNamed(`${CLIENT_NAME_PREFIX}${name}`)).toHaveLength(0);
@@ -219,6 +229,21 @@ describe('sidecar applications with the okta driver', () => {
       expect(response.statusCode).toBe(503);
       expect(Number(response.headers['retry-after'])).toBeGreaterThan(30);
       expect(response.json().idp_error.error_description).toMatch(/rate limited/);
+    });
+
+    it('returns 503 without hammering Okta when its rate-limit reset is already past by our clock', async () => {
+      await okta.control.fault({
+        path: '/oauth2/v1/clients',
+        status: 429,
+        body: { errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit due to too many requests.' },
+        headers: { 'x-rate-limit-reset': String(Math.floor(Date.now() / 1000) - 5) },
+        times: 100,
+      });
+      await okta.control.resetStats();
+      const response = await createApp(alice, `skewed-${Date.now()}`);
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['retry-after']).toBeDefined();
+      expect((await okta.control.stats()).clients).toBeLessThanOrEqual(3);
     });
 
     it('returns 503 when Okta does not answer within the deadline', async () => {
@@ -316,5 +341,75 @@ describe('sidecar per-developer creation limit', () => {
     const other = await developer(sidecar);
     const allowed = await other.call({ method: 'POST', url: '/v2/applications', payload: { name: 'app', auth_strategy_id: strategyId } });
     expect(allowed.statusCode).toBe(201);
+  });
+
+  it('lets no more than the limit through when a developer sends a burst of creations at once', async () => {
+    const { strategyId } = await oktaStrategy(sidecar, okta);
+    const dev = await developer(sidecar);
+    const burst = await Promise.all(
+      Array.from({ length: 5 }, () => dev.call({ method: 'POST', url: '/v2/applications', payload: { name: 'burst', auth_strategy_id: strategyId } })),
+    );
+    expect(burst.map((r) => r.statusCode).sort()).toEqual([201, 201, 429, 429, 429]);
+    expect(await okta.dcr.request('GET', `?q=${CLIENT_NAME_PREFIX}burst`).then((r) => r.data)).toHaveLength(2);
+  });
+});
+
+describe('sidecar registrations that got no answer from Okta', () => {
+  let env: OktaSidecar;
+  let strategyId: string;
+  let alice: TestDeveloper;
+
+  beforeAll(async () => {
+    env = await startOktaSidecar({ idpTimeoutMs: 1_000, lateRegistrationCheckDelayMs: 0, deletionBackoff: { baseMs: 0, maxMs: 0 } });
+    ({ strategyId, alice } = env);
+  });
+  afterAll(() => env?.stop());
+  afterEach(() => env.okta.control.clearFaults());
+
+  const createApp = (name: string) => alice.call({ method: 'POST', url: '/v2/applications', payload: { name, auth_strategy_id: strategyId } });
+  const exists = async (clientId: string) => (await env.okta.dcr.request('GET', `/${clientId}`)).status === 200;
+  /** What Okta does when it finishes a registration after we stopped waiting: a client of that name appears. */
+  const registeredLate = (name: string) => env.okta.dcr.createClient(serviceClient(`${CLIENT_NAME_PREFIX}${name}`));
+  const timedOut = async (name: string) => {
+    await env.okta.control.fault({ path: '/oauth2/v1/clients', delay_ms: 1_500, times: 1 });
+    const response = await createApp(name);
+    expect(response.statusCode).toBe(503);
+  };
+  const pendingChecks = () => env.sidecar.store.registrationChecks.listDue(new Date(Date.now() + 86_400_000), 100);
+
+  it('deletes the client Okta registered after the request timed out, and no client an application maps to', async () => {
+    const name = `late-${Date.now()}`;
+    const kept = (await createApp(name)).json();
+    await timedOut(name);
+    const late = await registeredLate(name);
+    expect(await env.sidecar.app.lateRegistrations.checkDue()).toBe(1);
+    expect(await exists(late.client_id)).toBe(false);
+    expect(await exists(kept.client_id)).toBe(true);
+    expect(await pendingChecks()).toEqual([]);
+  });
+
+  it('keeps the check when Okta cannot be asked, and finishes it on a later pass', async () => {
+    const name = `late-retry-${Date.now()}`;
+    await timedOut(name);
+    const late = await registeredLate(name);
+    await env.okta.control.fault({ path: '/oauth2/v1/clients', status: 500, times: 1 });
+    expect(await env.sidecar.app.lateRegistrations.checkDue()).toBe(0);
+    expect(await pendingChecks()).toEqual([expect.objectContaining({ client_name: `${CLIENT_NAME_PREFIX}${name}`, attempts: 1 })]);
+    expect(await exists(late.client_id)).toBe(true);
+    expect(await env.sidecar.app.lateRegistrations.checkDue()).toBe(1);
+    expect(await exists(late.client_id)).toBe(false);
+  });
+
+  it('remembers no check when Okta refused or rate-limited the registration: it created nothing', async () => {
+    await env.okta.control.fault({ path: '/oauth2/v1/clients', status: 400, body: { error: 'invalid_client_metadata', error_description: 'bad' }, times: 1 });
+    expect((await createApp(`refused-${Date.now()}`)).statusCode).toBe(502);
+    await env.okta.control.fault({
+      path: '/oauth2/v1/clients',
+      status: 429,
+      headers: { 'x-rate-limit-reset': String(Math.ceil(Date.now() / 1000) + 60) },
+      times: 1,
+    });
+    expect((await createApp(`limited-${Date.now()}`)).statusCode).toBe(503);
+    expect(await pendingChecks()).toEqual([]);
   });
 });

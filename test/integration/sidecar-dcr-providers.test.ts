@@ -131,6 +131,14 @@ describe('sidecar /v2/dcr-providers', () => {
     expect((await sidecar.store.providers.get(created.id))?.dcr_secrets.dcr_token).toBe('rotated-token');
   });
 
+  it('changes the issuer of a provider no application uses', async () => {
+    const created = (await create(oktaProvider())).json();
+    const issuer = 'https://other.okta.com/oauth2/default';
+    const response = await sidecar.admin({ method: 'PATCH', url: `/v2/dcr-providers/${created.id}`, payload: { issuer } });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().issuer).toBe(issuer);
+  });
+
   it('returns 400 when a patch changes provider_type', async () => {
     const created = (await create(oktaProvider())).json();
     const response = await sidecar.admin({

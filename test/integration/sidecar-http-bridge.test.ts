@@ -71,6 +71,17 @@ describe('sidecar applications with the http (Kong HTTP DCR bridge) driver', () 
     expect(response.json().client_secret).not.toBe(app.client_secret);
   });
 
+  it('returns 502 on refresh-secret when the bridge answers without a client_secret', async () => {
+    const app = (await createApp()).json();
+    bridge.fail(200, 1, { client_id: app.client_id });
+    const response = await alice.call({ method: 'POST', url: `/v2/applications/${app.id}/refresh-secret` });
+    expect(response.statusCode).toBe(502);
+    expect(response.json().idp_error).toEqual({
+      error: 'invalid_registration_response',
+      error_description: 'the new secret response has no client_secret',
+    });
+  });
+
   it('deletes the client at the bridge on delete', async () => {
     const app = (await createApp()).json();
     expect((await alice.call({ method: 'DELETE', url: `/v2/applications/${app.id}` })).statusCode).toBe(204);
@@ -86,6 +97,23 @@ describe('sidecar applications with the http (Kong HTTP DCR bridge) driver', () 
     expect(list.data.every((a: { client_id: string }) => bridge.clients.has(a.client_id))).toBe(true);
   });
 
+  it.each([
+    ['client_id', { client_secret: 'a-secret-for-no-client' }],
+    ['client_secret', { client_id: 'br_without_secret' }],
+  ])('returns 502 and stores nothing when the bridge answers 201 without a %s', async (missing, body) => {
+    bridge.fail(201, 1, body);
+    const response = await createApp();
+    expect(response.statusCode).toBe(502);
+    expect(response.json()).toMatchObject({
+      status: 502,
+      detail: expect.stringContaining(missing),
+      idp_error: { error: 'invalid_registration_response', error_description: expect.stringContaining(missing) },
+    });
+    const list = (await alice.call({ url: '/v2/applications?page[size]=100' })).json();
+    expect(list.data.map((a: { client_id: string }) => a.client_id)).not.toContain('br_without_secret');
+    expect(list.data.every((a: { client_id: string }) => bridge.clients.has(a.client_id))).toBe(true);
+  });
+
   it('keeps the application pending_deletion when the bridge fails the delete, then retries', async () => {
     const app = (await createApp()).json();
     bridge.fail(500);
@@ -93,6 +121,14 @@ describe('sidecar applications with the http (Kong HTTP DCR bridge) driver', () 
     expect(bridge.clients.has(app.client_id)).toBe(true);
     await sidecar.app.deletion.retryDue();
     expect(bridge.clients.has(app.client_id)).toBe(false);
+  });
+
+  it('returns 409 when the provider with applications would move to another bridge URL', async () => {
+    await createApp();
+    const url = `/v2/dcr-providers/${providerId}`;
+    const moved = await sidecar.admin({ method: 'PATCH', url, payload: { dcr_config: { dcr_base_url: 'https://other-bridge.example.com' } } });
+    expect(moved.statusCode).toBe(409);
+    expect((await sidecar.admin({ url })).json().dcr_config).toEqual({ dcr_base_url: bridge.url });
   });
 
   it('answers verify with success, and failed for a wrong api_key', async () => {

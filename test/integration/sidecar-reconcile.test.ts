@@ -9,16 +9,7 @@ import { CLIENT_NAME_PREFIX } from '../../sidecar/domain/applications';
 import { openConfiguredStore } from '../../sidecar/runtime';
 import type { Store } from '../../sidecar/store';
 import { startTestSidecar } from '../support/sidecar-app';
-import { type OktaSidecar, developer, oktaStrategy, startOktaSidecar } from '../support/sidecar-fixtures';
-
-const m2m = (clientName: string) => ({
-  client_name: clientName,
-  application_type: 'service',
-  grant_types: ['client_credentials'],
-  response_types: ['token'],
-  token_endpoint_auth_method: 'client_secret_basic',
-  redirect_uris: [],
-});
+import { type OktaSidecar, developer, oktaStrategy, serviceClient, startOktaSidecar } from '../support/sidecar-fixtures';
 
 describe('sidecar reconcile', () => {
   let env: OktaSidecar;
@@ -36,8 +27,8 @@ describe('sidecar reconcile', () => {
     const kept = (await createApp('kept')).json();
     const lost = (await createApp('lost')).json();
     await env.okta.dcr.request('DELETE', `/${lost.client_id}`);
-    const orphan = await env.okta.dcr.createClient(m2m(`${CLIENT_NAME_PREFIX}orphan`));
-    const foreign = await env.okta.dcr.createClient(m2m('someone-elses-app'));
+    const orphan = await env.okta.dcr.createClient(serviceClient(`${CLIENT_NAME_PREFIX}orphan`));
+    const foreign = await env.okta.dcr.createClient(serviceClient('someone-elses-app'));
 
     const response = await env.sidecar.admin({ url: '/v2/reconcile' });
     expect(response.statusCode).toBe(200);
@@ -54,8 +45,8 @@ describe('sidecar reconcile', () => {
 
   it('removes orphans past the grace period with fix, and nothing else', async () => {
     const kept = (await createApp('kept-2')).json();
-    const orphan = await env.okta.dcr.createClient(m2m(`${CLIENT_NAME_PREFIX}orphan-2`));
-    const foreign = await env.okta.dcr.createClient(m2m('not-ours'));
+    const orphan = await env.okta.dcr.createClient(serviceClient(`${CLIENT_NAME_PREFIX}orphan-2`));
+    const foreign = await env.okta.dcr.createClient(serviceClient('not-ours'));
 
     const young = (await env.sidecar.admin({ method: 'POST', url: '/v2/reconcile', payload: {} })).json().data[0];
     expect(young.removed).not.toContain(orphan.client_id);
@@ -95,6 +86,19 @@ describe('sidecar reconcile', () => {
     expect(await exists(stranded[0]!.client_id)).toBe(false);
   });
 
+  it('never removes the client of another provider on the same IdP org', async () => {
+    const { strategyId: otherStrategy } = await oktaStrategy(env.sidecar, env.okta);
+    const payload = { name: 'second-provider', auth_strategy_id: otherStrategy };
+    const app = (await env.alice.call({ method: 'POST', url: '/v2/applications', payload })).json();
+    const reports = (await env.sidecar.admin({ method: 'POST', url: '/v2/reconcile', payload: { grace_seconds: 0 } })).json().data;
+    expect(reports).toHaveLength(2);
+    for (const report of reports) {
+      expect(report.status).toBe('checked');
+      expect(report.orphans.map((o: { client_id: string }) => o.client_id)).not.toContain(app.client_id);
+    }
+    expect(await exists(app.client_id)).toBe(true);
+  });
+
   it('reports a provider it cannot reach as failed', async () => {
     const other = await startTestSidecar({ idpTimeoutMs: 1_000 });
     try {
@@ -107,7 +111,7 @@ describe('sidecar reconcile', () => {
   });
 
   it('leaves the clients of a sidecar with another name prefix alone (staging and production in one org)', async () => {
-    const production = await env.okta.dcr.createClient(m2m(`${CLIENT_NAME_PREFIX}production-orphan`));
+    const production = await env.okta.dcr.createClient(serviceClient(`${CLIENT_NAME_PREFIX}production-orphan`));
     const staging = await startTestSidecar({ clientNamePrefix: 'staging-dcr-' });
     try {
       const { strategyId } = await oktaStrategy(staging, env.okta);
@@ -146,7 +150,7 @@ describe('sidecar reconcile', () => {
         dcr_secrets: { dcr_token: env.okta.apiToken },
         labels: {},
       });
-      const orphan = await env.okta.dcr.createClient(m2m(`${CLIENT_NAME_PREFIX}cli-orphan`));
+      const orphan = await env.okta.dcr.createClient(serviceClient(`${CLIENT_NAME_PREFIX}cli-orphan`));
       const script = path.resolve(__dirname, '../../dist/sidecar/reconcile.js');
       const child = spawn(process.execPath, [script, '--grace-seconds=0'], {
         env: { ...cliEnv, npm_config_fix: 'true' },

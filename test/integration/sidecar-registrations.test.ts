@@ -1,6 +1,6 @@
 import type { OktaEmulatorFixture } from '../support/okta-emulator';
 import type { TestSidecar } from '../support/sidecar-app';
-import { type OktaSidecar, type TestDeveloper, oktaStrategy, selfManagedStrategy, startOktaSidecar } from '../support/sidecar-fixtures';
+import { type OktaSidecar, type TestDeveloper, developer, oktaStrategy, selfManagedStrategy, startOktaSidecar } from '../support/sidecar-fixtures';
 
 describe('sidecar registrations and the gateway lookup', () => {
   let env: OktaSidecar;
@@ -72,6 +72,28 @@ describe('sidecar registrations and the gateway lookup', () => {
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ meta: { page: { number: 1, size: 10, total: 2 } } });
     expect(response.json().data.map((r: { service: string }) => r.service).sort()).toEqual(['billing', 'orders']);
+  });
+
+  it('lists an application registrations for the admin, who finds the pending one and approves it', async () => {
+    const app = await createApp(alice);
+    const { id } = (await register(alice, app.id, 'orders')).json();
+    const response = await sidecar.admin({ url: `/v2/applications/${app.id}/registrations` });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().data).toEqual([expect.objectContaining({ id, service: 'orders', status: 'pending' })]);
+    expect((await decide(app.id, id, 'approved')).statusCode).toBe(200);
+    expect((await lookup(app.client_id)).json().services).toEqual(['orders']);
+  });
+
+  it('returns 404 when another developer lists an application registrations, 401 without a valid token', async () => {
+    const app = await createApp(alice);
+    await register(alice, app.id, 'orders');
+    const url = `/v2/applications/${app.id}/registrations`;
+    const bob = await developer(sidecar);
+    const response = await bob.call({ url });
+    expect(response.statusCode).toBe(404);
+    expect(response.body).not.toContain('orders');
+    expect((await sidecar.app.inject({ url })).statusCode).toBe(401);
+    expect((await sidecar.app.inject({ url, headers: { authorization: `Bearer ${sidecar.gatewayToken}` } })).statusCode).toBe(401);
   });
 
   it('returns 409 for a second registration of the same service', async () => {

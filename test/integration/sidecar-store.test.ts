@@ -74,7 +74,7 @@ describe.each(testDatabases)('sidecar store on %s', (_name, createDatabase) => {
     const created = await provider();
     const dev = await developer();
     const app = await application(dev.id, (await strategy(created.id)).id);
-    await store.idempotency.claim(dev.id, 'key-1', 'hash', 60_000);
+    await store.idempotency.claim(dev.id, 'key-1', 'hash', 60_000, 10_000);
     await store.idempotency.complete(dev.id, 'key-1', { client_secret: 'idempotent-secret-value' });
     const raw = await database.rawContents();
     expect(raw).not.toContain(created.dcr_secrets.dcr_token);
@@ -178,18 +178,48 @@ describe.each(testDatabases)('sidecar store on %s', (_name, createDatabase) => {
 
   it('claims an idempotency key once, reports it in flight, then completed, then free after expiry', async () => {
     const dev = await developer();
-    expect(await store.idempotency.claim(dev.id, 'k', 'h1', 60_000)).toEqual({ state: 'claimed' });
-    expect(await store.idempotency.claim(dev.id, 'k', 'h2', 60_000)).toEqual({ state: 'in_flight', requestHash: 'h1' });
+    const claim = (hash: string) => store.idempotency.claim(dev.id, 'k', hash, 60_000, 10_000);
+    expect(await claim('h1')).toEqual({ state: 'claimed' });
+    expect(await claim('h2')).toEqual({ state: 'in_flight', requestHash: 'h1' });
     await store.idempotency.complete(dev.id, 'k', { id: 'app' });
-    expect(await store.idempotency.claim(dev.id, 'k', 'h1', 60_000)).toEqual({
-      state: 'completed',
-      requestHash: 'h1',
-      response: { id: 'app' },
-    });
-    clock = new Date(clock.getTime() + 60_001);
-    expect(await store.idempotency.claim(dev.id, 'k', 'h3', 60_000)).toEqual({ state: 'claimed' });
+    clock = new Date(clock.getTime() + 10_000);
+    expect(await claim('h1')).toEqual({ state: 'completed', requestHash: 'h1', response: { id: 'app' } });
+    clock = new Date(clock.getTime() + 50_001);
+    expect(await claim('h3')).toEqual({ state: 'claimed' });
     await store.idempotency.release(dev.id, 'k');
-    expect(await store.idempotency.claim(dev.id, 'k', 'h4', 60_000)).toEqual({ state: 'claimed' });
+    expect(await claim('h4')).toEqual({ state: 'claimed' });
+  });
+
+  it('lets a retry take over a claim whose request never finished once its lease is over', async () => {
+    const dev = await developer();
+    const claim = (hash: string) => store.idempotency.claim(dev.id, 'stuck', hash, 60_000, 10_000);
+    expect(await claim('h1')).toEqual({ state: 'claimed' });
+    clock = new Date(clock.getTime() + 9_999);
+    expect(await claim('h1')).toEqual({ state: 'in_flight', requestHash: 'h1' });
+    clock = new Date(clock.getTime() + 1);
+    expect(await claim('h1')).toEqual({ state: 'claimed' });
+  });
+
+  it('returns registration checks once due, reschedules them counting attempts, and removes them', async () => {
+    const { id: providerId } = await provider();
+    const name = unique('kong-dcr-late');
+    await store.registrationChecks.add(providerId, name, clock, new Date(clock.getTime() + 60_000));
+    const due = (at: Date) => store.registrationChecks.listDue(at, 100).then((checks) => checks.filter((c) => c.client_name === name));
+    expect(await due(clock)).toEqual([]);
+    const [check] = await due(new Date(clock.getTime() + 60_000));
+    expect(check).toMatchObject({ provider_id: providerId, started_at: clock.toISOString(), attempts: 0 });
+    await store.registrationChecks.reschedule(check!, new Date(clock.getTime() + 120_000));
+    expect(await due(new Date(clock.getTime() + 60_000))).toEqual([]);
+    expect(await due(new Date(clock.getTime() + 120_000))).toEqual([expect.objectContaining({ attempts: 1 })]);
+    await store.registrationChecks.remove(check!.id);
+    expect(await due(new Date(clock.getTime() + 120_000))).toEqual([]);
+  });
+
+  it('tells which client IDs any application maps to', async () => {
+    const dev = await developer();
+    const app = await application(dev.id, (await strategy(null)).id);
+    expect(await store.applications.mappedClientIds([app.client_id, 'unmapped-client'])).toEqual(new Set([app.client_id]));
+    expect(await store.applications.mappedClientIds([])).toEqual(new Set());
   });
 
   it('counts creations per developer since a given time', async () => {

@@ -16,7 +16,7 @@ export interface BridgeClient {
  */
 export async function startHttpDcrBridge(apiKey: string) {
   const clients = new Map<string, BridgeClient>();
-  let failures: { status: number; times: number } | undefined;
+  let failures: { status: number; times: number; body: unknown } | undefined;
   const app = fastify();
   const REQUIRED = ['redirect_uris', 'client_name', 'grant_types', 'token_endpoint_auth_method', 'application_description', 'portal_id', 'organization_id', 'developer_id'];
 
@@ -26,7 +26,7 @@ export async function startHttpDcrBridge(apiKey: string) {
     }
     if (failures && failures.times > 0) {
       failures.times -= 1;
-      return reply.code(failures.status).send({ error: 'bridge_failure', error_description: 'the IdP behind the bridge failed' });
+      return reply.code(failures.status).send(failures.body);
     }
     return undefined;
   });
@@ -52,9 +52,9 @@ export async function startHttpDcrBridge(apiKey: string) {
   return {
     url: `http://127.0.0.1:${port}`,
     clients,
-    /** The next `times` calls answer `status`. */
-    fail(status: number, times = 1) {
-      failures = { status, times };
+    /** The next `times` calls answer `status` with `body` (by default a bridge error). */
+    fail(status: number, times = 1, body: unknown = { error: 'bridge_failure', error_description: 'the IdP behind the bridge failed' }) {
+      failures = { status, times, body };
     },
     stop: () => app.close(),
   };

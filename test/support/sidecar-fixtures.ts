@@ -11,6 +11,16 @@ function created(response: LightMyRequestResponse, what: string) {
   return response.json();
 }
 
+/** The DCR request of a machine-to-machine client at Okta, as the okta driver sends it. */
+export const serviceClient = (clientName: string) => ({
+  client_name: clientName,
+  application_type: 'service',
+  grant_types: ['client_credentials'],
+  response_types: ['token'],
+  token_endpoint_auth_method: 'client_secret_basic',
+  redirect_uris: [],
+});
+
 /** Kong's Okta DCR guide, admin side: an okta DCR provider and an auth strategy that uses it. */
 export async function oktaStrategy(
   sidecar: TestSidecar,

@@ -59,6 +59,7 @@ describe('okta-auth config', () => {
 
   it.each([
     [{ issuer, sidecar_url: 'http://127.0.0.1:8080' }, 'config.sidecar_token: is required when sidecar_url is set'],
+    [{ issuer, sidecar_url: null, sidecar_token: 't' }, 'config.sidecar_url: is required when sidecar_token is set'],
     [{ issuer, sidecar_url: 'http://sidecar:8080', sidecar_token: 't' }, 'config.sidecar_url: must be an https URL'],
     [{ issuer, sidecar_url: 'https://s', sidecar_token: 't', sidecar_cache_ttl: 0 }, 'config.sidecar_cache_ttl: must be between 1 and 300'],
     [{}, 'config.issuer: is required'],

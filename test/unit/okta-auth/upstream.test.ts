@@ -1,6 +1,6 @@
 import { failureResponse, AuthFailure } from '../../../plugins/okta-auth/errors';
 import { normaliseConfig } from '../../../plugins/okta-auth/config';
-import { upstreamChanges } from '../../../plugins/okta-auth/upstream';
+import { checkAllHeadersSeen, MAX_REQUEST_HEADERS, upstreamChanges } from '../../../plugins/okta-auth/upstream';
 
 describe('upstream headers', () => {
   const identity = { clientId: '0oa1', scopes: ['api:read', 'api:write'] };
@@ -19,6 +19,16 @@ describe('upstream headers', () => {
   it('clears identity headers the client sent that the plugin does not set', () => {
     const headers = { authorization: 'Bearer x', 'x-application-id': 'evil', 'x-developer-id': 'evil', 'x-client-id': 'evil' };
     expect(upstreamChanges(headers, identity, true).clear).toEqual(['x-application-id', 'x-developer-id', 'authorization']);
+  });
+});
+
+describe('header map completeness', () => {
+  it('accepts a map below the limit and refuses one that may have been cut, counting every line', () => {
+    const lines = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`x-${i}`, 'v']));
+    expect(() => checkAllHeadersSeen(lines(MAX_REQUEST_HEADERS - 1))).not.toThrow();
+    expect(() => checkAllHeadersSeen(lines(MAX_REQUEST_HEADERS))).toThrow('too many request headers');
+    const repeated = Array.from({ length: MAX_REQUEST_HEADERS - 1 }, () => 'v');
+    expect(() => checkAllHeadersSeen({ 'x-repeated': repeated, authorization: 'Bearer x' })).toThrow(AuthFailure);
   });
 });
 
