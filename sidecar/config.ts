@@ -87,7 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig 
   return {
     port: integer(env, 'SIDECAR_PORT', 8080, 1, 65535),
     host: env.SIDECAR_HOST ?? '127.0.0.1',
-    dataDir: path.resolve(env.SIDECAR_DATA_DIR ?? './data'),
+    dataDir: path.resolve(env.SIDECAR_DATA_DIR || './data'),
     databaseUrl: databaseUrl(env),
     adminToken: requiredToken(env, 'SIDECAR_ADMIN_TOKEN'),
     gatewayToken: requiredToken(env, 'SIDECAR_GATEWAY_TOKEN'),

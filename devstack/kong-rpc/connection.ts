@@ -29,11 +29,12 @@ export class RpcConnection {
   static connect(socketPath: string): Promise<RpcConnection> {
     return new Promise((resolve, reject) => {
       const socket = net.createConnection(socketPath);
+      const refused = (err: Error): void => reject(new PluginServerConnectionError(`connecting to ${socketPath}: ${err.message}`));
       socket.once('connect', () => {
-        socket.removeListener('error', reject);
+        socket.removeListener('error', refused);
         resolve(new RpcConnection(socket));
       });
-      socket.once('error', (err) => reject(new PluginServerConnectionError(`connecting to ${socketPath}: ${err.message}`)));
+      socket.once('error', refused);
     });
   }
 

@@ -82,7 +82,10 @@ export async function spawnPluginServer(options: PluginServerProcessOptions): Pr
   };
   child.stdout?.on('data', (chunk: Buffer) => (stdout = keep(stdout, chunk)));
   child.stderr?.on('data', (chunk: Buffer) => (stderr = keep(stderr, chunk)));
-  const output = (): string => stdout + stderr;
+  // A command that cannot run (missing, not executable) emits 'error' instead of 'exit'; unheard, it would crash
+  // the caller. Kept for the start-up message.
+  let childError = '';
+  const output = (): string => childError + stdout + stderr;
 
   // The server must not outlive whoever started it (a test runner, `npm start`), even on an abrupt exit.
   const killOnExit = (): void => {
@@ -90,6 +93,10 @@ export async function spawnPluginServer(options: PluginServerProcessOptions): Pr
   };
   process.once('exit', killOnExit);
   child.once('exit', () => process.off('exit', killOnExit));
+  child.on('error', (err) => {
+    childError = `${err.message}\n`;
+    if (child.pid === undefined) process.off('exit', killOnExit); // never started, so never exits
+  });
 
   const stop = async (): Promise<void> => {
     if (hasExited(child)) return;

@@ -1,11 +1,11 @@
 // The local Okta-compatible authorization server. See README.md in this directory for what it serves and how.
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 import { CompactSign } from 'jose';
 import type { Provider } from 'oidc-provider';
 
+import { listenOn } from '../listen-port';
+import { generateApiToken } from './api-token';
 import { CLIENTS_PATH, ClientStore, handleDcr, RateLimiter } from './clients';
 import { BodyError, hasApiToken, INVALID_TOKEN, oktaError, PATH_NOT_FOUND, randomAlnum, readJson, sendJson } from './http';
 import type { EmulatorStats, FaultSpec, KeySummary, SignedToken } from './control-api';
@@ -51,11 +51,6 @@ export const DEFAULT_JWKS_MAX_AGE = 3600;
 
 /** RFC 6749 scope-token: printable ASCII without space, `"` and `\`. */
 export const isScopeName = (scope: string): boolean => /^[\x21\x23-\x5B\x5D-\x7E]+$/.test(scope);
-
-export function generateApiToken(): string {
-  // Okta API tokens: "00" and 40 characters.
-  return `00${randomBytes(30).toString('base64url')}`;
-}
 
 function checkOptions(o: OktaEmulatorOptions): void {
   const nonNegativeInteger = (name: string, value: number | undefined, max = Number.MAX_SAFE_INTEGER) => {
@@ -315,14 +310,7 @@ export async function startOktaEmulator(options: OktaEmulatorOptions = {}): Prom
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOn(server, 'okta-emulator', options.port ?? 0, host);
   // A wildcard listen address is still reached, and named in the issuer, as 127.0.0.1.
   const publicHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   orgUrl = `http://${publicHost}:${port}`;

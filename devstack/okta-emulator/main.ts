@@ -3,6 +3,7 @@
 // stdout carries exactly one line, the ready event as JSON, for a parent process to read:
 //   {"event":"ready","issuer":"http://127.0.0.1:9000/oauth2/default","port":9000,"apiToken":"00..."}
 // (apiToken only when it was generated). Everything else goes to stderr.
+import { PortInUseError } from '../listen-port';
 import {
   DEFAULT_DCR_RATE_LIMIT,
   DEFAULT_JWKS_MAX_AGE,
@@ -92,7 +93,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  const inUse = (err as NodeJS.ErrnoException | null)?.code === 'EADDRINUSE' ? ' (choose another OKTA_EMULATOR_PORT, 0 = any free port)' : '';
-  process.stderr.write(`okta-emulator: failed to start: ${err instanceof Error ? err.message : String(err)}${inUse}\n`);
+  if (err instanceof PortInUseError) {
+    process.stderr.write(`${err.message}: choose another OKTA_EMULATOR_PORT (0 = any free port)\n`);
+  } else {
+    process.stderr.write(`okta-emulator: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  }
   process.exit(1);
 });

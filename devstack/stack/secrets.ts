@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { generateApiToken } from '../okta-emulator';
+import { generateApiToken } from '../okta-emulator/api-token';
 
 /** The local stack's credentials: generated on first run, kept in the data directory, reused afterwards. */
 export interface StackSecrets {
@@ -40,7 +40,12 @@ export function loadOrCreateSecrets(dataDir: string): { secrets: StackSecrets; c
   }
   const secrets = { ...generate(), ...stored };
   const created = Object.keys(secrets).some((key) => !(key in stored));
-  if (created) fs.writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  if (created) {
+    // Written aside and renamed: a run killed mid-write must not leave a torn file that loses the encryption key.
+    const partial = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(partial, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+    fs.renameSync(partial, file);
+  }
   // Tighten a file copied in with looser permissions.
   fs.chmodSync(file, 0o600);
   return { secrets, created };

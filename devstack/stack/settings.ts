@@ -50,7 +50,8 @@ export function loadStackSettings(env: NodeJS.ProcessEnv, repoRoot: string): Sta
   const ports = { okta: port(env, 'okta'), sidecar: port(env, 'sidecar'), gateway: port(env, 'gateway'), demoUpstream: port(env, 'demoUpstream') };
   const settings: StackSettings = {
     host: '127.0.0.1',
-    dataDir: path.resolve(env.SIDECAR_DATA_DIR ?? path.join(repoRoot, 'data')),
+    // An empty SIDECAR_DATA_DIR is unset, not the current directory (which would take secrets.json).
+    dataDir: path.resolve(env.SIDECAR_DATA_DIR || path.join(repoRoot, 'data')),
     ports,
     declarativeConfigPath: path.join(repoRoot, 'kong.yml'),
   };

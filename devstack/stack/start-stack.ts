@@ -42,8 +42,9 @@ export async function startStack(settings: StackSettings, paths: StackPaths, pro
   const logDir = path.join(settings.dataDir, 'logs');
   fs.mkdirSync(logDir, { recursive: true, mode: 0o700 });
   const closers: Closer[] = [];
+  // Last started, first stopped; splice so that a second call finds nothing left to close.
   const closeAll = async () => {
-    for (const close of closers.reverse()) await close().catch(() => undefined);
+    for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
   };
 
   try {

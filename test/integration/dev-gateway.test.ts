@@ -412,6 +412,16 @@ routes:
       }
     });
 
+    it("refuses to start, as Kong refuses the file, when a config value does not fit okta-auth's schema", async () => {
+      const yml = singleRouteYml('demo', upstream.url, '/demo', {
+        service: ['plugins:', '  - name: okta-auth', '    config: { issuer: "{vault://env/okta-issuer}", leeway: "60" }'],
+      });
+
+      await expect(gatewayWith(yml, { server: oktaAuth, env: { OKTA_ISSUER: okta.issuer } })).rejects.toThrow(
+        /services\[0\]\.plugins\[0\]\.config\.leeway: expected an integer$/,
+      );
+    });
+
     it("loads the repository's own kong.yml with its env vault variables set, and refuses to start without them", async () => {
       const start = (env: NodeJS.ProcessEnv) =>
         startDevGateway({ port: 0, pluginServerSocket: oktaAuth.socketPath, env, log: (line) => logs.push(line) });

@@ -1,7 +1,7 @@
 import fs = require('node:fs');
 import os = require('node:os');
 import path = require('node:path');
-import { KongPluginServerClient, type AccessOutcome } from '../../devstack/kong-rpc';
+import { KongPluginServerClient, spawnPluginServer, type AccessOutcome } from '../../devstack/kong-rpc';
 import { STOCK_PLUGIN_SERVER, startPluginServer, type RunningPluginServer } from '../support/plugin-server';
 
 const FIXTURES = ['header-gate', 'pdk-probe', 'thrower', 'exit-then-await'];
@@ -308,6 +308,14 @@ describe('KongPluginServerClient against a plugin server that fails', () => {
 
     expect(outcome.proxied).toBe(true);
     expect(outcome.exit).toBeUndefined();
+  });
+
+  it('rejects naming the command when the start command cannot be run, instead of crashing its caller', async () => {
+    const missing = path.join(prefix, 'no-such-pluginserver');
+
+    const started = spawnPluginServer({ command: missing, pluginsDir: prefix, prefix });
+
+    await expect(started).rejects.toThrow(`plugin server exited:\nspawn ${missing} ENOENT`);
   });
 
   it('reconnects and restarts the instance after the plugin server itself restarted', async () => {

@@ -20,13 +20,31 @@ function exitCode(child: ChildProcess): Promise<number | null> {
   });
 }
 
+/**
+ * start.js in a process group of its own. A SIGKILLed start.js cannot stop its plugin-server child, so when a test
+ * gives up on it the whole group is killed, leaving no stray process behind.
+ */
+function spawnStart(env: NodeJS.ProcessEnv): { child: ChildProcess; killGroup: () => void } {
+  const child = spawn(process.execPath, [START_MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const killGroup = (): void => {
+    try {
+      process.kill(-(child.pid as number), 'SIGKILL');
+    } catch {
+      // the group is gone already
+    }
+  };
+  process.once('exit', killGroup);
+  child.once('exit', () => process.off('exit', killGroup));
+  return { child, killGroup };
+}
+
 /** Runs start.js until it exits on its own (a start-up failure): its code and output. */
 export async function runStartUntilExit(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [START_MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const { child, killGroup } = spawnStart(env);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const timer = setTimeout(killGroup, 30_000);
   const code = await exitCode(child);
   clearTimeout(timer);
   return { code, output };
@@ -34,7 +52,7 @@ export async function runStartUntilExit(env: NodeJS.ProcessEnv): Promise<{ code:
 
 /** Starts the stack and waits for its ready line. */
 export async function startStack(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<StartedStack> {
-  const child = spawn(process.execPath, [START_MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const { child, killGroup } = spawnStart(env);
   let output = '';
   const exited = exitCode(child);
   await new Promise<void>((resolve, reject) => {
@@ -42,7 +60,7 @@ export async function startStack(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Pr
     const onExit = (code: number | null) => fail(`exited with ${code} before it was ready`);
     const fail = (why: string) => {
       clearTimeout(timer);
-      child.kill('SIGKILL');
+      killGroup();
       reject(new Error(`npm start: ${why}\n${output}`));
     };
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -60,7 +78,7 @@ export async function startStack(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Pr
     output: () => output,
     interrupt: async () => {
       child.kill('SIGINT');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      const timer = setTimeout(killGroup, 15_000);
       const code = await exited;
       clearTimeout(timer);
       return code;

@@ -41,9 +41,10 @@ export class StepRunner {
 
   /** A variable a step exported. */
   variable(name: string): string {
-    const match = new RegExp(`^declare -x ${name}="(.*)"$`, 'm').exec(fs.readFileSync(this.stateFile, 'utf8'));
+    // `export -p` double-quotes a one-line value, backslash-escaping " \ $ and `.
+    const match = new RegExp(`^declare -x ${name}="((?:[^"\\\\]|\\\\.)*)"$`, 'm').exec(fs.readFileSync(this.stateFile, 'utf8'));
     if (!match) throw new Error(`no step exported ${name}`);
-    return match[1] as string;
+    return (match[1] as string).replace(/\\(.)/g, '$1');
   }
 
   dispose(): void {
