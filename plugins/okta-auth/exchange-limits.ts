@@ -2,28 +2,42 @@ import { AuthFailure } from './errors';
 
 /**
  * Bounds on client-credentials exchanges, so a flood of wrong secrets never becomes a flood at the IdP:
- * a budget of exchanges per client id per window, and a cap on exchanges in flight overall (the rest wait for a
- * place until their deadline).
+ * a budget of exchanges per client id per window, a rate of exchanges overall (made-up client ids each get their
+ * own budget), and a cap on exchanges in flight overall (the rest wait for a place until their deadline).
+ * Legitimate traffic exchanges once per client and secret per token_cache_ttl, far below any of them.
  */
 const EXCHANGES_PER_CLIENT_PER_WINDOW = 10;
 const EXCHANGE_WINDOW_MS = 60_000;
+export const EXCHANGES_PER_SECOND_OVERALL = 50;
 const MAX_EXCHANGES_IN_FLIGHT = 16;
 
 const attempts = new Map<string, { windowStart: number; count: number }>();
+// A token bucket: up to one second's worth in a burst, refilled continuously.
+const overall = { tokens: EXCHANGES_PER_SECOND_OVERALL, refilledAt: 0 };
+
+function spendOverall(now: number): void {
+  const refill = ((now - overall.refilledAt) / 1000) * EXCHANGES_PER_SECOND_OVERALL;
+  overall.tokens = Math.min(EXCHANGES_PER_SECOND_OVERALL, overall.tokens + refill);
+  overall.refilledAt = now;
+  if (overall.tokens < 1) throw new AuthFailure('too_many_attempts', 'too many credential exchanges overall', 1);
+  overall.tokens -= 1;
+}
 
 export function spendAttempt(clientId: string, now = Date.now()): void {
   const entry = attempts.get(clientId);
-  if (!entry || now - entry.windowStart >= EXCHANGE_WINDOW_MS) {
+  const newWindow = !entry || now - entry.windowStart >= EXCHANGE_WINDOW_MS;
+  if (!newWindow && entry.count >= EXCHANGES_PER_CLIENT_PER_WINDOW) {
+    const retryAfter = Math.ceil((entry.windowStart + EXCHANGE_WINDOW_MS - now) / 1000);
+    throw new AuthFailure('too_many_attempts', 'too many credential exchanges for this client', retryAfter);
+  }
+  spendOverall(now);
+  if (newWindow) {
     // Sweep expired windows as we go: the map must not keep every client id a flood made up.
     if (attempts.size > 10_000) {
       for (const [id, e] of attempts) if (now - e.windowStart >= EXCHANGE_WINDOW_MS) attempts.delete(id);
     }
     attempts.set(clientId, { windowStart: now, count: 1 });
     return;
-  }
-  if (entry.count >= EXCHANGES_PER_CLIENT_PER_WINDOW) {
-    const retryAfter = Math.ceil((entry.windowStart + EXCHANGE_WINDOW_MS - now) / 1000);
-    throw new AuthFailure('too_many_attempts', 'too many credential exchanges for this client', retryAfter);
   }
   entry.count += 1;
 }

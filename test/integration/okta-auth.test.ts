@@ -386,3 +386,22 @@ describe('configuration', () => {
     expect(server.stderr()).toContain('okta-auth: invalid config.issuer: must be an https URL');
   });
 });
+
+// Last: it spends the plugin server's overall exchange budget.
+describe('a flood of made-up client ids', () => {
+  it('caps exchanges overall when every request names another client id, then answers 429', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // a full overall budget, whatever ran before
+    await okta.control.resetStats();
+    const started = Date.now();
+    const outcomes = await Promise.all(
+      Array.from({ length: 300 }, (_, i) => access({ headers: { authorization: basic(`0oamadeup${i}`, 'guess') } })),
+    );
+    const seconds = (Date.now() - started) / 1000;
+    const limited = outcomes.filter((o) => o.exit?.status === 429);
+    expect(outcomes.every((o) => o.exit?.status === 401 || o.exit?.status === 429)).toBe(true);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(limited[0]?.exit?.headers['retry-after']).toBe('1');
+    // The bound, however fast the burst arrived: a second's worth (50) plus what refilled meanwhile.
+    expect((await okta.control.stats()).token).toBeLessThanOrEqual(Math.ceil(50 + 50 * seconds));
+  });
+});
