@@ -89,12 +89,17 @@ describe('okta-auth-pluginserver query mode', () => {
     expect(decode(stdout)).toMatchObject({ Name: 'header-gate', Version: '1.0.0', Priority: 1000 });
   });
 
-  it('dumps exactly the bundled okta-auth plugin from dist/kong-plugins', () => {
+  it.each([
+    ['okta-auth-pluginserver', HARDENED_PLUGIN_SERVER],
+    ['stock kong-js-pluginserver', STOCK_PLUGIN_SERVER],
+  ])('dumps exactly the bundled okta-auth plugin from dist/kong-plugins with %s', (_name, command) => {
     const dir = path.resolve(__dirname, '../../dist/kong-plugins');
-    const { stdout, status } = runQuery(HARDENED_PLUGIN_SERVER, ['-d', dir, '--dump-all-plugins']);
+    const { stdout, status } = runQuery(command, ['-d', dir, '--dump-all-plugins']);
 
     expect(status).toBe(0);
-    expect((JSON.parse(stdout.toString()) as { Name: string }[]).map((plugin) => plugin.Name)).toEqual(['okta-auth']);
+    const plugins = JSON.parse(stdout.toString()) as { Name: string; Version: string; Priority: number; Phases: string[] }[];
+    expect(plugins).toEqual([expect.objectContaining({ Name: 'okta-auth', Priority: 1050, Phases: ['access'] })]);
+    expect(plugins[0]?.Version).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
 
