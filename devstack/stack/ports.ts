@@ -1,7 +1,8 @@
 import net from 'node:net';
 import { PORT_VARIABLES, SettingsError, type StackSettings } from './settings';
 
-function isFree(port: number, host: string): Promise<boolean> {
+/** Whether `port` can be listened on now (a probe: listen, then close at once). */
+export function isFree(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = net.createServer();
     probe.once('error', () => resolve(false));

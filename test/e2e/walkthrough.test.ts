@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { isFree } from '../../devstack/stack/ports';
 import { readmeSteps, StepRunner, type ReadmeStep } from '../support/readme-steps';
 import { runStartUntilExit, startStack, type StartedStack } from '../support/npm-start';
 
@@ -78,12 +79,14 @@ const checks: Record<string, Check> = {
   delete: (output) => expect(statuses(output)).toEqual([204, 403, 403, 401]),
 };
 
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = net.createServer();
-    probe.once('error', () => resolve(false));
-    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
-  });
+const portIsFree = (port: number) => isFree(port, '127.0.0.1');
+
+/** The environment of a local-stack run: this data directory, and never a real Okta org from the caller's shell. */
+function localStackEnv(dataDir: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, SIDECAR_DATA_DIR: dataDir };
+  delete env.OKTA_ISSUER;
+  delete env.OKTA_API_TOKEN;
+  return env;
 }
 
 describe('npm start and the README walkthrough', () => {
@@ -96,9 +99,7 @@ describe('npm start and the README walkthrough', () => {
       if (!(await portIsFree(port))) throw new Error(`port ${port} is taken: stop a running \`npm start\` before the tests`);
     }
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'walkthrough-'));
-    const env: NodeJS.ProcessEnv = { ...process.env, SIDECAR_DATA_DIR: dataDir };
-    delete env.OKTA_ISSUER;
-    delete env.OKTA_API_TOKEN;
+    const env = localStackEnv(dataDir);
     stack = await startStack(env);
     runner = new StepRunner(ROOT, env);
   });
@@ -157,12 +158,7 @@ describe('npm start on a second run and with the wrong environment', () => {
   });
   afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-  const baseEnv = () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, SIDECAR_DATA_DIR: dataDir };
-    delete env.OKTA_ISSUER;
-    delete env.OKTA_API_TOKEN;
-    return env;
-  };
+  const baseEnv = () => localStackEnv(dataDir);
 
   it('reuses the secrets it generated on the first run', async () => {
     const first = await startStack(baseEnv());
