@@ -1,9 +1,11 @@
 // The authorization server's signing keys, with Okta's three states. All of them are published at /v1/keys;
-// only the ACTIVE one signs.
-import { createHash, generateKeyPair, type JsonWebKey, type KeyObject } from 'node:crypto';
+// only the ACTIVE one signs. With a data directory they are kept in keys.json (private keys, owner-only), so the
+// tokens issued before a restart still verify after it.
+import { createHash, createPrivateKey, createPublicKey, generateKeyPair, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 
 import type { KeyStatus, KeySummary } from './control-api';
+import { stateFile, type StateFile } from './state-file';
 
 const generateRsa = promisify(generateKeyPair);
 
@@ -26,25 +28,63 @@ export interface SigningKey {
 /** Okta publishes two or three keys: never more than this. */
 const MAX_PUBLISHED = 3;
 
-async function newKey(status: KeyStatus): Promise<SigningKey> {
-  const { privateKey, publicKey } = await generateRsa('rsa', { modulusLength: 2048 });
-  const { e, n } = publicKey.export({ format: 'jwk' }) as Required<Pick<JsonWebKey, 'e' | 'n'>>;
+const STATUSES: readonly KeyStatus[] = ['ACTIVE', 'NEXT', 'EXPIRED'];
+
+/** A key as keys.json keeps it. */
+interface StoredKey {
+  status: KeyStatus;
+  privateJwk: JsonWebKey;
+}
+
+function signingKey(privateKey: KeyObject, status: KeyStatus): SigningKey {
+  const { e, n } = createPublicKey(privateKey).export({ format: 'jwk' }) as Required<Pick<JsonWebKey, 'e' | 'n'>>;
   // RFC 7638 thumbprint: 43 base64url characters, the same look as Okta's kids.
   const kid = createHash('sha256').update(JSON.stringify({ e, kty: 'RSA', n })).digest('base64url');
   return { kid, status, privateKey, publicJwk: { kty: 'RSA', alg: 'RS256', kid, use: 'sig', e, n } };
+}
+
+async function newKey(status: KeyStatus): Promise<SigningKey> {
+  const { privateKey } = await generateRsa('rsa', { modulusLength: 2048 });
+  return signingKey(privateKey, status);
+}
+
+/** keys.json as the last run wrote it: one ACTIVE key among RSA private keys, or the file is refused. */
+function storedKeys(stored: unknown, file: string): SigningKey[] {
+  const list = (stored as { keys?: unknown } | null)?.keys;
+  const bad = (): never => {
+    throw new Error(`${file} does not hold the emulator's keys: remove it to start with new keys`);
+  };
+  if (!Array.isArray(list)) return bad();
+  const keys = list.map((entry: Partial<StoredKey>) => {
+    if (!entry || !STATUSES.includes(entry.status as KeyStatus) || entry.privateJwk?.kty !== 'RSA') return bad();
+    return signingKey(createPrivateKey({ key: entry.privateJwk, format: 'jwk' }), entry.status as KeyStatus);
+  });
+  if (keys.filter((k) => k.status === 'ACTIVE').length !== 1) bad();
+  return keys;
 }
 
 export class KeyRing {
   /** Oldest first. */
   private keys: SigningKey[];
 
-  private constructor(keys: SigningKey[]) {
+  private constructor(
+    keys: SigningKey[],
+    private readonly file: StateFile,
+  ) {
     this.keys = keys;
   }
 
-  /** An ACTIVE key and a NEXT key published ahead of its promotion, as an Okta org usually shows. */
-  static async create(): Promise<KeyRing> {
-    return new KeyRing(await Promise.all([newKey('ACTIVE'), newKey('NEXT')]));
+  /**
+   * The keys the data directory keeps, or on a first run (and without one) an ACTIVE key and a NEXT key published
+   * ahead of its promotion, as an Okta org usually shows.
+   */
+  static async open(dataDir?: string): Promise<KeyRing> {
+    const file = stateFile(dataDir, 'keys.json');
+    const stored = file.load();
+    if (stored !== undefined) return new KeyRing(storedKeys(stored, file.name), file);
+    const ring = new KeyRing(await Promise.all([newKey('ACTIVE'), newKey('NEXT')]), file);
+    ring.save();
+    return ring;
   }
 
   get active(): SigningKey {
@@ -69,6 +109,7 @@ export class KeyRing {
     const next = await newKey('NEXT');
     this.keys = [...this.keys.filter((k) => k.status !== 'NEXT'), next];
     this.trim();
+    this.save();
   }
 
   /** NEXT becomes ACTIVE; the old ACTIVE key becomes EXPIRED and stays published. False when there is no NEXT key. */
@@ -78,6 +119,7 @@ export class KeyRing {
     this.active.status = 'EXPIRED';
     next.status = 'ACTIVE';
     this.trim();
+    this.save();
     return true;
   }
 
@@ -87,6 +129,7 @@ export class KeyRing {
     this.active.status = 'EXPIRED';
     this.keys.push(fresh);
     this.trim();
+    this.save();
   }
 
   /** Withdraws a NEXT or EXPIRED key from the published set. False when there is no such key or it is ACTIVE. */
@@ -94,7 +137,13 @@ export class KeyRing {
     const key = this.keys.find((k) => k.kid === kid);
     if (!key || key.status === 'ACTIVE') return false;
     this.keys = this.keys.filter((k) => k !== key);
+    this.save();
     return true;
+  }
+
+  private save(): void {
+    const keys: StoredKey[] = this.keys.map((k) => ({ status: k.status, privateJwk: k.privateKey.export({ format: 'jwk' }) }));
+    this.file.save({ keys });
   }
 
   /** Drops the oldest EXPIRED keys until at most MAX_PUBLISHED remain. */

@@ -3,6 +3,8 @@
 // stdout carries exactly one line, the ready event as JSON, for a parent process to read:
 //   {"event":"ready","issuer":"http://127.0.0.1:9000/oauth2/default","port":9000,"apiToken":"00..."}
 // (apiToken only when it was generated). Everything else goes to stderr.
+import path from 'node:path';
+
 import { PortInUseError } from '../listen-port';
 import {
   DEFAULT_DCR_RATE_LIMIT,
@@ -42,6 +44,8 @@ function optionsFromEnv(): OktaEmulatorOptions {
     if (!/^\S+$/.test(token)) throw new EnvError('OKTA_EMULATOR_API_TOKEN must not contain whitespace');
     options.apiToken = token;
   }
+  const dataDir = process.env.OKTA_EMULATOR_DATA_DIR;
+  if (dataDir !== undefined && dataDir !== '') options.dataDir = path.resolve(dataDir);
   const scopes = process.env.OKTA_EMULATOR_SCOPES;
   if (scopes !== undefined && scopes.trim() !== '') {
     options.scopes = scopes.split(/[\s,]+/).filter(Boolean);
@@ -89,6 +93,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(ready)}\n`);
   console.error(`okta-emulator: issuer ${emulator.issuer}`);
   console.error(`okta-emulator: DCR API ${emulator.orgUrl}/oauth2/v1/clients, control API ${emulator.orgUrl}/__emulator/`);
+  console.error(`okta-emulator: clients and keys ${options.dataDir ? `kept in ${options.dataDir}` : 'in memory only'}`);
   console.error(`okta-emulator: scopes ${options.scopes!.join(' ')} (default ${options.scopes![0]})`);
 }
 

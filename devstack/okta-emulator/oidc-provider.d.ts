@@ -28,6 +28,8 @@ declare module 'oidc-provider' {
   export class Provider {
     constructor(issuer: string, configuration: Record<string, unknown>);
     readonly issuer: string;
+    /** The provider's Client model; its prototype's compareClientSecret checks a presented client secret. */
+    readonly Client: { prototype: { compareClientSecret(this: { clientSecret: string }, presented: unknown): Promise<boolean> } };
     callback(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
     on(event: 'server_error', listener: (ctx: unknown, error: Error) => void): this;
   }

@@ -1,7 +1,7 @@
 // oidc-provider configured to answer /v1/token and discovery as Okta's custom authorization server "default" does.
 import { Provider, errors, type KoaContextWithOIDC } from 'oidc-provider';
 
-import type { ClientStore, StoredClient } from './clients';
+import { type ClientStore, secretMatches, type StoredClient } from './client-store';
 import type { SigningKey } from './keys';
 
 /** Okta's default audience of the "default" custom authorization server. */
@@ -25,10 +25,11 @@ export interface ProviderOptions {
  * invalid_client.
  */
 function providerClient(client: StoredClient) {
-  if (client.client_secret === undefined) return undefined;
+  if (client.client_secret_hash === undefined) return undefined;
   return {
     client_id: client.client_id,
-    client_secret: client.client_secret,
+    // Only a digest is kept: compareClientSecret (below) checks a presented secret against it.
+    client_secret: client.client_secret_hash,
     // oidc-provider accepts client_secret_basic and client_secret_post interchangeably for a secret client.
     token_endpoint_auth_method: 'client_secret_basic',
     // Without client_credentials oidc-provider answers 400 "requested grant type is not allowed for this client".
@@ -158,6 +159,12 @@ export function buildProvider(options: ProviderOptions): Provider {
     clientBasedCORS: () => false,
     discovery: { registration_endpoint: options.registrationEndpoint },
   });
+  // oidc-provider's place for secrets kept hashed (its maintainer's advice in panva/node-oidc-provider#631): the
+  // Client prototype's compareClientSecret. Sound here because nothing uses the secret as a key (no client_secret_jwt,
+  // no HS* or symmetric encryption: only client_secret_basic and client_secret_post are enabled).
+  provider.Client.prototype.compareClientSecret = function compareClientSecret(this: { clientSecret: string }, presented: unknown) {
+    return Promise.resolve(secretMatches(presented, this.clientSecret));
+  };
   provider.on('server_error', (_ctx, err) => console.error('okta-emulator: oidc-provider server_error', err));
   return provider;
 }

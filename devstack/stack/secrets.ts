@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { generateApiToken } from '../okta-emulator/api-token';
+import { NotJsonError, readJsonFile, writeOwnerOnlyFile } from '../owner-only-file';
 
 /** The local stack's credentials: generated on first run, kept in the data directory, reused afterwards. */
 export interface StackSecrets {
@@ -22,6 +23,15 @@ function generate(): StackSecrets {
   };
 }
 
+function readStoredSecrets(file: string): Partial<StackSecrets> | undefined {
+  try {
+    return readJsonFile(file) as Partial<StackSecrets> | undefined;
+  } catch (err) {
+    if (!(err instanceof NotJsonError)) throw err;
+    throw new Error(`${file} is not valid JSON: fix or remove it (removing it makes the stored data unreadable)`);
+  }
+}
+
 /**
  * Reads `<dataDir>/secrets.json`, creating the directory (0700) and the file (0600) on first run. A key missing
  * from an older file is generated and saved. The encryption key must never change once data was written with it:
@@ -30,22 +40,11 @@ function generate(): StackSecrets {
 export function loadOrCreateSecrets(dataDir: string): { secrets: StackSecrets; created: boolean } {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(dataDir, SECRETS_FILE);
-  let stored: Partial<StackSecrets> = {};
-  if (fs.existsSync(file)) {
-    try {
-      stored = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<StackSecrets>;
-    } catch {
-      throw new Error(`${file} is not valid JSON: fix or remove it (removing it makes the stored data unreadable)`);
-    }
-  }
+  const stored = readStoredSecrets(file) ?? {};
   const secrets = { ...generate(), ...stored };
   const created = Object.keys(secrets).some((key) => !(key in stored));
-  if (created) {
-    // Written aside and renamed: a run killed mid-write must not leave a torn file that loses the encryption key.
-    const partial = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(partial, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
-    fs.renameSync(partial, file);
-  }
+  // Written atomically: a run killed mid-write must not leave a torn file that loses the encryption key.
+  if (created) writeOwnerOnlyFile(file, `${JSON.stringify(secrets, null, 2)}\n`);
   // Tighten a file copied in with looser permissions.
   fs.chmodSync(file, 0o600);
   return { secrets, created };

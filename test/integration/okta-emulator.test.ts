@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 
@@ -264,6 +267,66 @@ describe('the DCR API', () => {
     expect(response.data).toBe('');
     expect((await okta.dcr.request('GET', `/${id}`)).status).toBe(401);
     expect((await okta.tokenResponse(id, secret)).status).toBe(401);
+  });
+});
+
+describe('a data directory', () => {
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'okta-emulator-data-'));
+  });
+  afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('keeps clients, rotated secrets and signing keys across a restart, owner-only and without a secret in clear', async () => {
+    const first = await startOktaEmulator({ dataDir });
+    let kept: { id: string; secret: string };
+    let rotated: { id: string; secret: string };
+    let deleted: string;
+    let tokenBefore: string;
+    let keysBefore: unknown;
+    try {
+      const client = await first.dcr.createClient();
+      kept = { id: client.client_id, secret: client.client_secret! };
+      const other = await first.dcr.createClient();
+      const renewed = await first.dcr.request('POST', `/${other.client_id}/lifecycle/newSecret`);
+      rotated = { id: other.client_id, secret: renewed.data.client_secret as string };
+      deleted = (await first.dcr.createClient()).client_id;
+      expect((await first.dcr.request('DELETE', `/${deleted}`)).status).toBe(204);
+      await first.control.promoteKey();
+      await first.control.nextKey();
+      keysBefore = await first.control.keys();
+      tokenBefore = await first.token(kept.id, kept.secret);
+    } finally {
+      await first.stop();
+    }
+
+    const onDisk = ['clients.json', 'keys.json'].map((name) => path.join(dataDir, name));
+    for (const file of onDisk) expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(fs.readdirSync(dataDir).sort()).toEqual(['clients.json', 'keys.json']);
+    const clientsFile = fs.readFileSync(onDisk[0]!, 'utf8');
+    expect(clientsFile).toContain(kept.id);
+    expect(clientsFile).not.toContain(kept.secret);
+    expect(clientsFile).not.toContain(rotated.secret);
+    expect(clientsFile).not.toContain(deleted);
+
+    const second = await startOktaEmulator({ dataDir });
+    try {
+      expect(await second.control.keys()).toEqual(keysBefore);
+      const keySet = createLocalJWKSet((await second.http.get(second.jwksUri)).data as JSONWebKeySet);
+      await expect(jwtVerify(tokenBefore, keySet)).resolves.toBeDefined();
+      await expect(second.token(kept.id, kept.secret)).resolves.toEqual(expect.any(String));
+      await expect(second.token(rotated.id, rotated.secret)).resolves.toEqual(expect.any(String));
+      expect((await second.tokenResponse(kept.id, 'not-the-secret')).status).toBe(401);
+      expect((await second.dcr.request('GET', `/${kept.id}`)).data).toMatchObject({ client_id: kept.id, client_name: expect.any(String) });
+      expect((await second.dcr.request('GET', `/${deleted}`)).status).toBe(401);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('exits 1 naming the file when a state file is not the emulator\'s', async () => {
+    fs.writeFileSync(path.join(dataDir, 'keys.json'), '{"keys": "nope"}');
+    await expect(startOktaEmulator({ dataDir, startTimeoutMs: 10_000 })).rejects.toThrow(/keys\.json does not hold the emulator's keys/);
   });
 });
 

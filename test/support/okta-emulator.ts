@@ -36,6 +36,8 @@ export interface StartOptions {
   dcrRateLimitPerMinute?: number;
   /** max-age of /v1/keys' Cache-Control. 3600 by default. */
   jwksMaxAgeSeconds?: number;
+  /** OKTA_EMULATOR_DATA_DIR: where the clients and keys are kept between runs; in memory only by default. */
+  dataDir?: string;
   /** How long to wait for the ready line. */
   startTimeoutMs?: number;
 }
@@ -126,6 +128,7 @@ export async function startOktaEmulator(options: StartOptions = {}): Promise<Okt
     OKTA_EMULATOR_DCR_RATE_LIMIT: String(options.dcrRateLimitPerMinute ?? 0),
   };
   if (options.scopes) env.OKTA_EMULATOR_SCOPES = options.scopes.join(',');
+  if (options.dataDir !== undefined) env.OKTA_EMULATOR_DATA_DIR = options.dataDir;
   if (options.jwksMaxAgeSeconds !== undefined) env.OKTA_EMULATOR_JWKS_MAX_AGE = String(options.jwksMaxAgeSeconds);
 
   const child = spawn(process.execPath, [EMULATOR_MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
