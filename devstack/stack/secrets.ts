@@ -32,6 +32,11 @@ function readStoredSecrets(file: string): Partial<StackSecrets> | undefined {
   }
 }
 
+/** The secrets of a stack that ran in `dataDir` before, or undefined when it never did. Never creates anything. */
+export function readSecrets(dataDir: string): Partial<StackSecrets> | undefined {
+  return readStoredSecrets(path.join(dataDir, SECRETS_FILE));
+}
+
 /**
  * Reads `<dataDir>/secrets.json`, creating the directory (0700) and the file (0600) on first run. A key missing
  * from an older file is generated and saved. The encryption key must never change once data was written with it:

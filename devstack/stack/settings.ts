@@ -46,14 +46,20 @@ function realOkta(env: NodeJS.ProcessEnv): StackSettings['realOkta'] {
   return { issuer, apiToken };
 }
 
+/** The stack's data directory. An empty SIDECAR_DATA_DIR is unset, not the current directory (which would take secrets.json). */
+export function stackDataDir(env: NodeJS.ProcessEnv, repoRoot: string): string {
+  return path.resolve(env.SIDECAR_DATA_DIR || path.join(repoRoot, 'data'));
+}
+
+export const stackDeclarativeConfig = (repoRoot: string): string => path.join(repoRoot, 'kong.yml');
+
 export function loadStackSettings(env: NodeJS.ProcessEnv, repoRoot: string): StackSettings {
   const ports = { okta: port(env, 'okta'), sidecar: port(env, 'sidecar'), gateway: port(env, 'gateway'), demoUpstream: port(env, 'demoUpstream') };
   const settings: StackSettings = {
     host: '127.0.0.1',
-    // An empty SIDECAR_DATA_DIR is unset, not the current directory (which would take secrets.json).
-    dataDir: path.resolve(env.SIDECAR_DATA_DIR || path.join(repoRoot, 'data')),
+    dataDir: stackDataDir(env, repoRoot),
     ports,
-    declarativeConfigPath: path.join(repoRoot, 'kong.yml'),
+    declarativeConfigPath: stackDeclarativeConfig(repoRoot),
   };
   const real = realOkta(env);
   if (real) settings.realOkta = real;

@@ -8,6 +8,7 @@ import { startOktaEmulator } from '../okta-emulator';
 import { buildApp } from '../../sidecar/app';
 import { loadConfig } from '../../sidecar/config';
 import { appOptionsFrom, openConfiguredStore } from '../../sidecar/runtime';
+import { localStackVariables } from './local-environment';
 import { checkPortsFree } from './ports';
 import { loadOrCreateSecrets, type StackSecrets } from './secrets';
 import type { StackSettings } from './settings';
@@ -39,6 +40,7 @@ type Closer = () => Promise<void>;
 export async function startStack(settings: StackSettings, paths: StackPaths, progress: (line: string) => void): Promise<RunningStack> {
   await checkPortsFree(settings);
   const { secrets, created } = loadOrCreateSecrets(settings.dataDir);
+  const local = localStackVariables(settings.dataDir, settings.declarativeConfigPath, secrets);
   const logDir = path.join(settings.dataDir, 'logs');
   fs.mkdirSync(logDir, { recursive: true, mode: 0o700 });
   const closers: Closer[] = [];
@@ -54,7 +56,12 @@ export async function startStack(settings: StackSettings, paths: StackPaths, pro
       progress(`okta: using the real org at ${issuer}`);
     } else {
       progress('okta: starting the local Okta-compatible server');
-      const okta = await startOktaEmulator({ port: settings.ports.okta, host: settings.host, apiToken: secrets.OKTA_EMULATOR_API_TOKEN });
+      const okta = await startOktaEmulator({
+        port: settings.ports.okta,
+        host: settings.host,
+        apiToken: secrets.OKTA_EMULATOR_API_TOKEN,
+        dataDir: local.OKTA_EMULATOR_DATA_DIR,
+      });
       closers.push(() => okta.close());
       issuer = okta.issuer;
     }
@@ -62,10 +69,9 @@ export async function startStack(settings: StackSettings, paths: StackPaths, pro
     progress('sidecar: opening the database and starting the API');
     const sidecarConfig = loadConfig({
       ...process.env,
-      ...secrets,
+      ...local,
       SIDECAR_PORT: String(settings.ports.sidecar),
       SIDECAR_HOST: settings.host,
-      SIDECAR_DATA_DIR: settings.dataDir,
     });
     const store = await openConfiguredStore(sidecarConfig);
     closers.push(() => store.close());

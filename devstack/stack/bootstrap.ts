@@ -1,0 +1,67 @@
+import axios, { type AxiosInstance } from 'axios';
+
+/** What `npm start` registers in the sidecar for the local Okta-compatible server, under names of its own. */
+export const LOCAL_PROVIDER_NAME = 'local-okta';
+export const LOCAL_STRATEGY_NAME = 'local-okta-client-credentials';
+
+export interface BootstrappedObject {
+  name: string;
+  id: string;
+  /** False when a previous run had made it already. */
+  created: boolean;
+}
+
+export interface Bootstrapped {
+  provider: BootstrappedObject;
+  strategy: BootstrappedObject;
+}
+
+export interface BootstrapTarget {
+  sidecarUrl: string;
+  adminToken: string;
+  issuer: string;
+  /** The Okta API token the provider registers clients with. */
+  dcrToken: string;
+}
+
+/**
+ * The object of `collection` named `name`, looked up with Konnect's `filter[name]` and created from `body` only when
+ * missing, so that a start on a used data directory finds what the last one made.
+ */
+async function lookUpOrCreate(http: AxiosInstance, collection: string, name: string, body: object): Promise<BootstrappedObject> {
+  const found = await http.get<{ data: { id: string; name: string }[] }>(collection, { params: { 'filter[name]': name } });
+  const existing = found.data.data.find((item) => item.name === name);
+  if (existing) return { name, id: existing.id, created: false };
+  const created = await http.post<{ id: string }>(collection, { name, ...body });
+  return { name, id: created.data.id, created: true };
+}
+
+/** Through the sidecar's admin API, as a person would: a DCR provider for the local Okta and an auth strategy on it. */
+export async function bootstrapLocalOkta(target: BootstrapTarget): Promise<Bootstrapped> {
+  const http = axios.create({
+    baseURL: target.sidecarUrl,
+    headers: { Authorization: `Bearer ${target.adminToken}` },
+    proxy: false,
+    timeout: 15_000,
+  });
+  const provider = await lookUpOrCreate(http, '/v2/dcr-providers', LOCAL_PROVIDER_NAME, {
+    display_name: 'Local Okta-compatible server',
+    provider_type: 'okta',
+    issuer: target.issuer,
+    dcr_config: { dcr_token: target.dcrToken },
+  });
+  const strategy = await lookUpOrCreate(http, '/v2/application-auth-strategies', LOCAL_STRATEGY_NAME, {
+    display_name: 'Local Okta client credentials',
+    strategy_type: 'openid_connect',
+    configs: {
+      'openid-connect': {
+        issuer: target.issuer,
+        credential_claim: ['client_id'],
+        scopes: ['api:read'],
+        auth_methods: ['client_credentials', 'bearer'],
+      },
+    },
+    dcr_provider_id: provider.id,
+  });
+  return { provider, strategy };
+}

@@ -1,0 +1,26 @@
+import path from 'node:path';
+import type { StackSecrets } from './secrets';
+
+/**
+ * The variables `npm start` gives the parts it runs, beyond ports and host: its generated secrets, where the
+ * sidecar and the local Okta-compatible server keep their data, and the declarative file Kong (and the sidecar,
+ * for the service names) reads. One list, so that every npm script can run with the same values.
+ */
+export function localStackVariables(dataDir: string, declarativeConfigPath: string, secrets: Partial<StackSecrets>): Record<string, string> {
+  return {
+    ...secrets,
+    SIDECAR_DATA_DIR: dataDir,
+    SIDECAR_KONG_DECLARATIVE_CONFIG: declarativeConfigPath,
+    OKTA_EMULATOR_DATA_DIR: path.join(dataDir, 'okta-emulator'),
+  };
+}
+
+/**
+ * `env` with every variable it leaves unset (or empty) taken from the local stack; what the environment sets wins.
+ * The names of the variables taken, for a message.
+ */
+export function withLocalStackDefaults(env: NodeJS.ProcessEnv, variables: Record<string, string>): string[] {
+  const taken = Object.keys(variables).filter((name) => !env[name]);
+  for (const name of taken) env[name] = variables[name];
+  return taken;
+}
