@@ -42,7 +42,7 @@ export function authStrategyService(store: Store) {
 
   return {
     get,
-    list: (page: PageRequest) => store.strategies.list(page),
+    list: (page: PageRequest, filter: { name?: string }) => store.strategies.list(page, filter),
     async create(input: AuthStrategyInput): Promise<AuthStrategy> {
       checkIdpUrl('configs.openid-connect.issuer', input.configs['openid-connect'].issuer);
       const providerId = input.dcr_provider_id ?? null;

@@ -57,7 +57,7 @@ export function dcrProviderService(store: Store, drivers: DriverRegistry, driver
 
   return {
     get,
-    list: (page: PageRequest) => store.providers.list(page),
+    list: (page: PageRequest, filter: { name?: string }) => store.providers.list(page, filter),
     driverFor,
     async create(input: DcrProviderInput): Promise<DcrProvider> {
       const definition = definitionOf(input.provider_type);

@@ -21,7 +21,7 @@ export function developerService(store: Store) {
 
   return {
     get,
-    list: (page: PageRequest) => store.developers.list(page),
+    list: (page: PageRequest, filter: { email?: string }) => store.developers.list(page, filter),
     /** The token is returned this once; only its digest is kept. */
     async create(input: DeveloperInput): Promise<Developer & { token: string }> {
       const token = generateToken(TOKEN_PREFIX);

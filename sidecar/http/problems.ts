@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifySchemaValidationError } from 'fastify';
 import { type InvalidParameter, ProblemError } from '../domain/errors';
+import { NON_BLANK } from '../routes/schemas';
 
 /** Konnect's problem shape: every error response of the sidecar, whatever produced it. */
 export interface Problem {
@@ -39,13 +40,18 @@ function fieldOf(error: FastifySchemaValidationError): string {
   return segments.join('.') || '(body)';
 }
 
+function reasonOf(error: FastifySchemaValidationError): string {
+  if (error.keyword === 'pattern' && (error.params as { pattern?: string }).pattern === NON_BLANK) return 'must not be blank';
+  return error.message ?? 'is invalid';
+}
+
 function fromError(error: FastifyError | ProblemError): Problem {
   if (error instanceof ProblemError) {
     const { retryAfter: _retryAfter, ...extras } = error.extras;
     return { ...problem(error.status, error.message), title: error.title, ...extras };
   }
   if (error.validation) {
-    const invalid = error.validation.map((v) => ({ field: fieldOf(v), reason: v.message ?? 'is invalid' }));
+    const invalid = error.validation.map((v) => ({ field: fieldOf(v), reason: reasonOf(v) }));
     return problem(400, `${invalid[0]?.field}: ${invalid[0]?.reason}`, { invalid_parameters: invalid });
   }
   const status = error.statusCode ?? 500;

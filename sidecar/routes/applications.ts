@@ -5,10 +5,10 @@ import { type ApplicationService, presentApplication } from '../domain/applicati
 import { createOnce } from '../domain/idempotency';
 import type { Store } from '../store';
 import type { Developer } from '../store/records';
-import { IdParams, ListOf, PageQuery, errorResponses, listBody, pageRequest } from './schemas';
+import { IdParams, ListOf, Name, PageQuery, errorResponses, listBody, pageRequest } from './schemas';
 
 const Create = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 200 }),
+  name: Name({ maxLength: 200 }),
   description: Type.Optional(Type.String({ maxLength: 2000 })),
   auth_strategy_id: Type.String({ format: 'uuid' }),
   redirect_uris: Type.Optional(Type.Array(Type.String({ format: 'uri' }), { maxItems: 20 })),
@@ -16,7 +16,7 @@ const Create = Type.Object({
 });
 
 const Patch = Type.Object({
-  name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  name: Type.Optional(Name({ maxLength: 200 })),
   description: Type.Optional(Type.String({ maxLength: 2000 })),
 });
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
 import { type Static, Type } from '@sinclair/typebox';
 import type { AuthStrategyService } from '../domain/auth-strategies';
-import { IdParams, ListOf, PageQuery, errorResponses, listBody, pageRequest } from './schemas';
+import { FilteredPageQuery, IdParams, ListOf, Name, errorResponses, listBody, pageRequest } from './schemas';
 
 const OpenIdConnect = Type.Object({
   issuer: Type.String({ minLength: 1 }),
@@ -11,8 +11,8 @@ const OpenIdConnect = Type.Object({
 });
 
 const Create = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 255 }),
-  display_name: Type.String({ minLength: 1, maxLength: 255 }),
+  name: Name({ maxLength: 255 }),
+  display_name: Name({ maxLength: 255 }),
   strategy_type: Type.Literal('openid_connect'),
   configs: Type.Object({ 'openid-connect': OpenIdConnect }),
   dcr_provider_id: Type.Optional(Type.Union([Type.String({ format: 'uuid' }), Type.Null()])),
@@ -33,6 +33,10 @@ const Strategy = Type.Object({
 
 const Patch = Type.Partial(Create);
 
+const ListQuery = FilteredPageQuery({
+  'filter[name]': Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'only the strategy of exactly this name' })),
+});
+
 /** `/v2/application-auth-strategies`: admin only. */
 export function authStrategyRoutes(strategies: AuthStrategyService, adminOnly: onRequestAsyncHookHandler) {
   const tags = ['application-auth-strategies'];
@@ -44,12 +48,12 @@ export function authStrategyRoutes(strategies: AuthStrategyService, adminOnly: o
       { schema: { tags, body: Create, response: { 201: Strategy, ...errorResponses } } },
       async (request, reply) => reply.code(201).send(await strategies.create(request.body)),
     );
-    app.get<{ Querystring: Static<typeof PageQuery> }>(
+    app.get<{ Querystring: Static<typeof ListQuery> }>(
       base,
-      { schema: { tags, querystring: PageQuery, response: { 200: ListOf(Strategy), ...errorResponses } } },
+      { schema: { tags, querystring: ListQuery, response: { 200: ListOf(Strategy), ...errorResponses } } },
       async (request) => {
         const page = pageRequest(request.query);
-        return listBody(page, await strategies.list(page), (s) => s);
+        return listBody(page, await strategies.list(page, { name: request.query['filter[name]'] }), (s) => s);
       },
     );
     app.get<{ Params: Static<typeof IdParams> }>(

@@ -1,12 +1,12 @@
 import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
 import { type Static, Type } from '@sinclair/typebox';
 import { type DcrProviderService, presentProvider } from '../domain/dcr-providers';
-import { IdParams, Labels, ListOf, PageQuery, errorResponses, listBody, pageRequest } from './schemas';
+import { FilteredPageQuery, IdParams, Labels, ListOf, Name, errorResponses, listBody, pageRequest } from './schemas';
 
 export function dcrProviderSchemas(providerTypes: string[]) {
   const ProviderType = Type.Unsafe<string>({ type: 'string', enum: providerTypes });
   const Create = Type.Object({
-    name: Type.String({ minLength: 1, maxLength: 255 }),
+    name: Name({ maxLength: 255 }),
     display_name: Type.Optional(Type.String({ maxLength: 255 })),
     provider_type: ProviderType,
     issuer: Type.String({ minLength: 1 }),
@@ -27,6 +27,10 @@ export function dcrProviderSchemas(providerTypes: string[]) {
   return { Create, Patch: Type.Partial(Create), Provider };
 }
 
+const ListQuery = FilteredPageQuery({
+  'filter[name]': Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'only the provider of exactly this name' })),
+});
+
 const Verification = Type.Object({ status: Type.String(), errors: Type.Array(Type.String()) });
 
 /** `/v2/dcr-providers`: admin only. */
@@ -40,12 +44,12 @@ export function dcrProviderRoutes(providers: DcrProviderService, providerTypes: 
       { schema: { tags, body: Create, response: { 201: Provider, ...errorResponses } } },
       async (request, reply) => reply.code(201).send(presentProvider(await providers.create(request.body))),
     );
-    app.get<{ Querystring: Static<typeof PageQuery> }>(
+    app.get<{ Querystring: Static<typeof ListQuery> }>(
       '/v2/dcr-providers',
-      { schema: { tags, querystring: PageQuery, response: { 200: ListOf(Provider), ...errorResponses } } },
+      { schema: { tags, querystring: ListQuery, response: { 200: ListOf(Provider), ...errorResponses } } },
       async (request) => {
         const page = pageRequest(request.query);
-        return listBody(page, await providers.list(page), presentProvider);
+        return listBody(page, await providers.list(page, { name: request.query['filter[name]'] }), presentProvider);
       },
     );
     app.get<{ Params: Static<typeof IdParams> }>(

@@ -1,11 +1,15 @@
 import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
 import { type Static, Type } from '@sinclair/typebox';
 import type { DeveloperService } from '../domain/developers';
-import { IdParams, ListOf, PageQuery, errorResponses, listBody, pageRequest } from './schemas';
+import { FilteredPageQuery, IdParams, ListOf, Name, errorResponses, listBody, pageRequest } from './schemas';
 
 const Create = Type.Object({
   email: Type.String({ format: 'email', maxLength: 320 }),
-  full_name: Type.String({ minLength: 1, maxLength: 255 }),
+  full_name: Name({ maxLength: 255 }),
+});
+
+const ListQuery = FilteredPageQuery({
+  'filter[email]': Type.Optional(Type.String({ minLength: 1, maxLength: 320, description: 'only the developer with this email (any case)' })),
 });
 
 const Developer = Type.Object({
@@ -31,12 +35,12 @@ export function developerRoutes(developers: DeveloperService, adminOnly: onReque
       { schema: { tags, body: Create, response: { 201: DeveloperWithToken, ...errorResponses } } },
       async (request, reply) => reply.code(201).send(await developers.create(request.body)),
     );
-    app.get<{ Querystring: Static<typeof PageQuery> }>(
+    app.get<{ Querystring: Static<typeof ListQuery> }>(
       '/v2/developers',
-      { schema: { tags, querystring: PageQuery, response: { 200: ListOf(Developer), ...errorResponses } } },
+      { schema: { tags, querystring: ListQuery, response: { 200: ListOf(Developer), ...errorResponses } } },
       async (request) => {
         const page = pageRequest(request.query);
-        return listBody(page, await developers.list(page), (d) => d);
+        return listBody(page, await developers.list(page, { email: request.query['filter[email]'] }), (d) => d);
       },
     );
     app.get<{ Params: Static<typeof IdParams> }>(

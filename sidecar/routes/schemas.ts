@@ -1,7 +1,10 @@
-import { type TSchema, Type } from '@sinclair/typebox';
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import type { PageOf, PageRequest } from '../store/records';
 
 /** Shared shapes of the API (Konnect v2). */
+
+/** The pattern of a name that is not blank; its schema error reads "must not be blank". */
+export const NON_BLANK = '\\S';
 
 export const ProblemSchema = Type.Object(
   {
@@ -22,14 +25,23 @@ export const errorResponses = {
 
 export const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
+const DEFAULT_PAGE: PageRequest = { number: 1, size: 10 };
+
 export const PageQuery = Type.Object({
-  'page[number]': Type.Integer({ minimum: 1, default: 1 }),
-  'page[size]': Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
+  'page[number]': Type.Optional(Type.Integer({ minimum: 1, default: DEFAULT_PAGE.number, description: 'from 1' })),
+  'page[size]': Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: DEFAULT_PAGE.size })),
 });
 
-export function pageRequest(query: { 'page[number]': number; 'page[size]': number }): PageRequest {
-  return { number: query['page[number]'], size: query['page[size]'] };
+/** A page query with filters (`filter[name]`, as Konnect's list operations have). */
+export const FilteredPageQuery = <T extends Record<string, TSchema>>(filters: T) =>
+  Type.Composite([PageQuery, Type.Object(filters)]);
+
+export function pageRequest(query: Static<typeof PageQuery>): PageRequest {
+  return { number: query['page[number]'] ?? DEFAULT_PAGE.number, size: query['page[size]'] ?? DEFAULT_PAGE.size };
 }
+
+/** A name: at least one character that is not white space. */
+export const Name = (options: { maxLength: number }) => Type.String({ minLength: 1, pattern: NON_BLANK, ...options });
 
 export function ListOf<T extends TSchema>(item: T) {
   return Type.Object({
