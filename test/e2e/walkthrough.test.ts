@@ -3,7 +3,12 @@
  * default ports, with a fresh data directory), then every `step=` block of the README runs in bash, in order,
  * against it, and each step's output is checked here. A step added to or removed from the README without a check
  * here fails the test, so the README and the test cannot drift apart.
+ *
+ * Then the stack restarts on the same data directory, as after a Ctrl-C and `npm start`: an application made before
+ * still works, and the walkthrough runs a second time, in a new shell, printing what it printed the first time.
  */
+import axios from 'axios';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -89,24 +94,62 @@ function localStackEnv(dataDir: string): NodeJS.ProcessEnv {
   return env;
 }
 
-describe('npm start and the README walkthrough', () => {
+/**
+ * A step's output with what differs from one run to the next by design (ids, secrets, tokens, times) replaced by
+ * placeholders: the exported variables by name first, then the shapes of the values that are never exported.
+ */
+function normalized(output: string, variables: Record<string, string>): string {
+  let text = output;
+  for (const [name, value] of Object.entries(variables)) if (value.length >= 16) text = text.split(value).join(`$${name}`);
+  return text
+    .replace(/eyJ[\w-]+\.[\w-]+\.[\w-]+/g, '<jwt>')
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>')
+    .replace(/\b0oa[A-Za-z0-9]{17}\b/g, '<client id>')
+    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, '<time>')
+    .replace(/\b[0-9a-f]{32}\b/g, '<request id>')
+    .replace(/^(date|content-length|x-kong-[\w-]*latency): .*$/gim, '$1: <varies>');
+}
+
+/** `npm run reconcile` as a person types it beside `npm start`: no variable set but where the data is. */
+function reconcile(dataDir: string): Promise<{ fix: boolean; data: { status: string; missing: unknown[]; orphans: unknown[] }[] }> {
+  const dist = path.join(ROOT, 'dist');
+  const env = { PATH: process.env.PATH, SIDECAR_DATA_DIR: dataDir };
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['-r', path.join(dist, 'devstack/stack/use-local-stack.js'), path.join(dist, 'sidecar/reconcile.js')], { env, timeout: 30_000 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`reconcile failed: ${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout)),
+    );
+  });
+}
+
+describe('npm start and the README walkthrough, twice, with a restart between', () => {
   let dataDir: string;
+  let env: NodeJS.ProcessEnv;
   let stack: StartedStack | undefined;
   let runner: StepRunner;
+  let secondRunner: StepRunner;
+  const firstOutputs = new Map<string, string>();
+  /** An application made before the restart, registered and approved: it must keep working after it. */
+  let kept: { id: string; clientId: string; clientSecret: string; devToken: string };
+  const sidecar = axios.create({ baseURL: 'http://127.0.0.1:8080', proxy: false, validateStatus: () => true });
+  const gateway = axios.create({ baseURL: 'http://127.0.0.1:8000', proxy: false, validateStatus: () => true });
+  const bearer = (token: string) => ({ headers: { Authorization: `Bearer ${token}` } });
+  const basic = (id: string, secret: string) => ({ auth: { username: id, password: secret } });
 
   beforeAll(async () => {
     for (const port of [8000, 8080, 9000, 9100]) {
       if (!(await portIsFree(port))) throw new Error(`port ${port} is taken: stop a running \`npm start\` before the tests`);
     }
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'walkthrough-'));
-    const env = localStackEnv(dataDir);
+    env = localStackEnv(dataDir);
     stack = await startStack(env);
     runner = new StepRunner(ROOT, env);
+    secondRunner = new StepRunner(ROOT, env);
   });
 
   afterAll(async () => {
     if (stack) await stack.interrupt();
     runner?.dispose();
+    secondRunner?.dispose();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -128,19 +171,30 @@ describe('npm start and the README walkthrough', () => {
     expect(fs.statSync(dataDir).mode & 0o777).toBe(0o700);
   });
 
+  it('creates the local-okta provider and the local-okta-client-credentials strategy, and prints them', () => {
+    expect(stack?.output()).toMatch(/DCR provider\s+local-okta {2}\(id [0-9a-f-]{36}, created now\)/);
+    expect(stack?.output()).toMatch(/auth strategy\s+local-okta-client-credentials {2}\(id [0-9a-f-]{36}, created now\)/);
+  });
+
   it.each(steps.map((step): [string, ReadmeStep] => [step.name, step]))('runs README step %s as written', async (_name, step) => {
     const output = await runner.run(step);
     const check = checks[step.name];
     if (!check) throw new Error(`no check for README step ${step.name}`);
     check(output, runner);
+    firstOutputs.set(step.name, normalized(output, runner.variables()));
   });
 
-  it('keeps every secret of the journey out of the sidecar and plugin server logs', () => {
-    const logs = ['sidecar.log', 'pluginserver.log'].map((f) => fs.readFileSync(path.join(dataDir, 'logs', f), 'utf8')).join('\n');
-    const secrets = JSON.parse(fs.readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')) as Record<string, string>;
-    for (const secret of [...Object.values(secrets), runner.variable('CLIENT_SECRET'), runner.variable('DEV_TOKEN'), runner.variable('ACCESS_TOKEN')]) {
-      expect(logs).not.toContain(secret);
-    }
+  it('registers and approves one more application, for the restart', async () => {
+    const devToken = runner.variable('DEV_TOKEN');
+    const created = await sidecar.post('/v2/applications', { name: 'kept-app', auth_strategy_id: runner.variable('STRATEGY_ID') }, bearer(devToken));
+    expect(created.status).toBe(201);
+    kept = { id: created.data.id, clientId: created.data.client_id, clientSecret: created.data.client_secret, devToken };
+    const registration = await sidecar.post(`/v2/applications/${kept.id}/registrations`, { service: 'demo' }, bearer(devToken));
+    expect(registration.status).toBe(201);
+    const adminToken = runner.variable('ADMIN_TOKEN');
+    const approved = await sidecar.patch(`/v2/applications/${kept.id}/registrations/${registration.data.id}`, { status: 'approved' }, bearer(adminToken));
+    expect(approved.data).toMatchObject({ status: 'approved' });
+    expect((await gateway.get('/demo/hello', basic(kept.clientId, kept.clientSecret))).status).toBe(200);
   });
 
   it('stops everything cleanly on Ctrl-C', async () => {
@@ -148,6 +202,67 @@ describe('npm start and the README walkthrough', () => {
     stack = undefined;
     expect(await running.interrupt()).toBe(0);
     for (const port of [8000, 8080, 9000, 9100]) expect(await portIsFree(port)).toBe(true);
+  });
+
+  it('finds its provider and strategy again when it starts on the used data directory', async () => {
+    const first = stack;
+    stack = await startStack(env);
+    expect(first).toBeUndefined();
+    expect(stack.output()).toMatch(/DCR provider\s+local-okta {2}\(id [0-9a-f-]{36}, from a previous run\)/);
+    expect(stack.output()).toMatch(/auth strategy\s+local-okta-client-credentials {2}\(id [0-9a-f-]{36}, from a previous run\)/);
+  });
+
+  it('keeps the application made before the restart working: Bearer, Basic, refresh-secret and reconcile', async () => {
+    const issuer = runner.variable('ISSUER');
+    const tokenAnswer = await axios.post(`${issuer}/v1/token`, new URLSearchParams({ grant_type: 'client_credentials', scope: 'api:read' }), {
+      ...basic(kept.clientId, kept.clientSecret),
+      proxy: false,
+      validateStatus: () => true,
+    });
+    expect(tokenAnswer.status).toBe(200);
+    const viaBearer = await gateway.get('/demo/hello', bearer(tokenAnswer.data.access_token));
+    expect(viaBearer.status).toBe(200);
+    expect(viaBearer.data.headers).toMatchObject({ 'x-application-id': kept.id, 'x-client-id': kept.clientId });
+    expect((await gateway.get('/demo/hello', basic(kept.clientId, kept.clientSecret))).status).toBe(200);
+
+    const refreshed = await sidecar.request({ method: 'POST', url: `/v2/applications/${kept.id}/refresh-secret`, ...bearer(kept.devToken) });
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.data.client_secret).not.toBe(kept.clientSecret);
+    expect((await gateway.get('/demo/hello', basic(kept.clientId, refreshed.data.client_secret))).status).toBe(200);
+
+    const report = await reconcile(dataDir);
+    expect(report.data.length).toBeGreaterThanOrEqual(2);
+    for (const provider of report.data) expect(provider).toMatchObject({ status: 'checked', missing: [], orphans: [] });
+  });
+
+  it.each(steps.map((step): [string, ReadmeStep] => [step.name, step]))(
+    'runs README step %s again after the restart, in a new shell, printing what it printed the first time',
+    async (_name, step) => {
+      const output = await secondRunner.run(step);
+      checks[step.name]!(output, secondRunner);
+      expect(normalized(output, secondRunner.variables())).toEqual(firstOutputs.get(step.name));
+    },
+  );
+
+  it('found the provider, the strategy and the developer of the first run instead of making new ones', () => {
+    for (const name of ['PROVIDER_ID', 'STRATEGY_ID']) expect(secondRunner.variable(name)).toBe(runner.variable(name));
+    expect(secondRunner.variable('DEV_TOKEN')).not.toBe(runner.variable('DEV_TOKEN'));
+  });
+
+  it('keeps every secret of both runs out of the sidecar and plugin server logs', () => {
+    const logs = ['sidecar.log', 'pluginserver.log'].map((f) => fs.readFileSync(path.join(dataDir, 'logs', f), 'utf8')).join('\n');
+    const secrets = JSON.parse(fs.readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')) as Record<string, string>;
+    const journey = [runner, secondRunner].flatMap((r) => ['CLIENT_SECRET', 'DEV_TOKEN', 'ACCESS_TOKEN'].map((name) => r.variable(name)));
+    for (const secret of [...Object.values(secrets), ...journey, kept.clientSecret]) expect(logs).not.toContain(secret);
+  });
+
+  it('keeps no client secret in clear in the data directory', () => {
+    const clients = fs.readFileSync(path.join(dataDir, 'okta-emulator', 'clients.json'), 'utf8');
+    expect(clients).toContain(kept.clientId);
+    for (const secret of [kept.clientSecret, runner.variable('CLIENT_SECRET'), secondRunner.variable('CLIENT_SECRET')]) {
+      expect(clients).not.toContain(secret);
+    }
+    for (const file of ['clients.json', 'keys.json']) expect(fs.statSync(path.join(dataDir, 'okta-emulator', file)).mode & 0o777).toBe(0o600);
   });
 });
 

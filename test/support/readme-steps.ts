@@ -41,10 +41,16 @@ export class StepRunner {
 
   /** A variable a step exported. */
   variable(name: string): string {
+    const value = this.variables()[name];
+    if (value === undefined) throw new Error(`no step exported ${name}`);
+    return value;
+  }
+
+  /** Every exported variable of the shell after the last step. */
+  variables(): Record<string, string> {
     // `export -p` double-quotes a one-line value, backslash-escaping " \ $ and `.
-    const match = new RegExp(`^declare -x ${name}="((?:[^"\\\\]|\\\\.)*)"$`, 'm').exec(fs.readFileSync(this.stateFile, 'utf8'));
-    if (!match) throw new Error(`no step exported ${name}`);
-    return (match[1] as string).replace(/\\(.)/g, '$1');
+    const lines = fs.readFileSync(this.stateFile, 'utf8').matchAll(/^declare -x (\w+)="((?:[^"\\]|\\.)*)"$/gm);
+    return Object.fromEntries([...lines].map((m) => [m[1] as string, (m[2] as string).replace(/\\(.)/g, '$1')]));
   }
 
   dispose(): void {
