@@ -225,7 +225,7 @@ describe('npm start and the README walkthrough, twice, with a restart between', 
     expect(viaBearer.data.headers).toMatchObject({ 'x-application-id': kept.id, 'x-client-id': kept.clientId });
     expect((await gateway.get('/demo/hello', basic(kept.clientId, kept.clientSecret))).status).toBe(200);
 
-    const refreshed = await sidecar.request({ method: 'POST', url: `/v2/applications/${kept.id}/refresh-secret`, ...bearer(kept.devToken) });
+    const refreshed = await sidecar.post(`/v2/applications/${kept.id}/refresh-secret`, {}, bearer(kept.devToken));
     expect(refreshed.status).toBe(200);
     expect(refreshed.data.client_secret).not.toBe(kept.clientSecret);
     expect((await gateway.get('/demo/hello', basic(kept.clientId, refreshed.data.client_secret))).status).toBe(200);
