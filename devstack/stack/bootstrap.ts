@@ -1,4 +1,4 @@
-import axios, { type AxiosInstance } from 'axios';
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 
 /** What `npm start` registers in the sidecar for the local Okta-compatible server, under names of its own. */
 export const LOCAL_PROVIDER_NAME = 'local-okta';
@@ -29,11 +29,19 @@ export interface BootstrapTarget {
  * missing, so that a start on a used data directory finds what the last one made.
  */
 async function lookUpOrCreate(http: AxiosInstance, collection: string, name: string, body: object): Promise<BootstrappedObject> {
-  const found = await http.get<{ data: { id: string; name: string }[] }>(collection, { params: { 'filter[name]': name } });
-  const existing = found.data.data.find((item) => item.name === name);
+  const found = bodyOf(await http.get<{ data: { id: string; name: string }[] }>(collection, { params: { 'filter[name]': name } }), 200);
+  const existing = found.data.find((item) => item.name === name);
   if (existing) return { name, id: existing.id, created: false };
-  const created = await http.post<{ id: string }>(collection, { name, ...body });
-  return { name, id: created.data.id, created: true };
+  const created = bodyOf(await http.post<{ id: string }>(collection, { name, ...body }), 201);
+  return { name, id: created.id, created: true };
+}
+
+/** The body of an answer with the expected status; otherwise an error naming the call and the sidecar's problem. */
+function bodyOf<T>(response: AxiosResponse<T>, status: number): T {
+  if (response.status === status) return response.data;
+  const problem = response.data as { detail?: string; title?: string } | undefined;
+  const { method, url } = response.config;
+  throw new Error(`${method?.toUpperCase()} ${url}: ${response.status} ${problem?.detail ?? problem?.title ?? ''}`.trim());
 }
 
 /** Through the sidecar's admin API, as a person would: a DCR provider for the local Okta and an auth strategy on it. */
@@ -43,6 +51,7 @@ export async function bootstrapLocalOkta(target: BootstrapTarget): Promise<Boots
     headers: { Authorization: `Bearer ${target.adminToken}` },
     proxy: false,
     timeout: 15_000,
+    validateStatus: () => true,
   });
   const provider = await lookUpOrCreate(http, '/v2/dcr-providers', LOCAL_PROVIDER_NAME, {
     display_name: 'Local Okta-compatible server',
