@@ -137,7 +137,7 @@ describe.each(testDatabases)('sidecar store on %s', (_name, createDatabase) => {
     const [a, b] = [await developer(), await developer()];
     const appA = await application(a.id, s.id);
     await application(b.id, s.id);
-    const listed = await store.applications.listByDeveloper(a.id, { number: 1, size: 10 });
+    const listed = await store.applications.list({ number: 1, size: 10 }, { developer_id: a.id });
     expect(listed).toEqual({ items: [appA], total: 1 });
     expect(await store.applications.getByClientId(appA.client_id)).toEqual(appA);
   });
