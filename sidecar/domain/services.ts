@@ -8,7 +8,7 @@ export interface GatewayServices {
   names(): Promise<string[]>;
 }
 
-const UNCHECKED = 'the sidecar does not know the gateway services (SIDECAR_KONG_DECLARATIVE_CONFIG is unset): any service name is accepted';
+const UNCHECKED = 'the sidecar cannot check service names (SIDECAR_KONG_DECLARATIVE_CONFIG is unset): any name is accepted';
 
 /** The services an application can register for, and the check of a requested name. */
 export function serviceCatalog(gateway: GatewayServices | undefined) {

@@ -22,6 +22,19 @@ describe.each(testDatabases)('sidecar store on %s', (_name, createDatabase) => {
   });
 
   const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
+
+  it('migrates a second database beside one already migrated (PostgreSQL: another schema holds migration tables)', async () => {
+    const other = await createDatabase();
+    const second = openStore({ dialect: other.dialect, cipher: createCipher(encryptionKey(randomBytes(32))) });
+    try {
+      await second.migrate();
+      await second.migrate();
+      expect(await second.developers.list({ number: 1, size: 1 })).toEqual({ items: [], total: 0 });
+    } finally {
+      await second.close();
+      await other.dispose();
+    }
+  });
   const provider = () =>
     store.providers.create({
       name: unique('okta'),
