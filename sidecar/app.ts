@@ -103,6 +103,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       info: { title: 'kong-okta-dcr sidecar', version: '1' },
       components: { securitySchemes: SECURITY_SCHEMES },
     },
+    // Shared schemas under their own names (`Problem`), not def-0, def-1...
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 

@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Body, Filter, FilteredPageQuery, Name } from './common';
 
-const OpenIdConnect = Type.Object({
+const OpenIdConnect = Body({
   issuer: Type.String({ minLength: 1, description: 'the issuer whose tokens the gateway accepts' }),
   credential_claim: Type.Optional(Type.Array(Type.String())),
   scopes: Type.Optional(Type.Array(Type.String())),
@@ -12,7 +12,7 @@ export const AuthStrategyInput = Body({
   name: Name({ maxLength: 255, description: 'unique' }),
   display_name: Name({ maxLength: 255 }),
   strategy_type: Type.Literal('openid_connect'),
-  configs: Type.Object({ 'openid-connect': OpenIdConnect }),
+  configs: Body({ 'openid-connect': OpenIdConnect }),
   dcr_provider_id: Type.Optional(
     Type.Union([Type.String({ format: 'uuid' }), Type.Null()], {
       description: 'the DCR provider that registers the clients; unset: applications bring an existing client ID',
