@@ -5,7 +5,7 @@ import { Body, Filter, FilteredPageQuery, Labels, Name } from './common';
 export function dcrProviderShapes(providerTypes: string[]) {
   const Create = Body({
     name: Name({ maxLength: 255, description: 'unique' }),
-    display_name: Type.Optional(Type.String({ maxLength: 255 })),
+    display_name: Type.Optional(Name({ maxLength: 255 })),
     provider_type: Type.Unsafe<string>({ type: 'string', enum: providerTypes }),
     issuer: Type.String({ minLength: 1, description: 'https (http only on loopback)' }),
     dcr_config: Type.Record(Type.String(), Type.Unknown(), { description: 'per provider_type; secrets are write-only' }),
