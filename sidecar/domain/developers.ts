@@ -2,7 +2,7 @@ import { generateToken, hashToken } from '../crypto/tokens';
 import type { Store } from '../store';
 import type { Developer } from '../store/records';
 import type { ApplicationDeletion } from './application-deletion';
-import { NotFound, orConflict } from './errors';
+import { Conflict, NotFound, orConflict } from './errors';
 import { listPage } from './shapes/common';
 import type { DeveloperDeletionPending, DeveloperInput, DeveloperListQuery } from './shapes/developers';
 
@@ -26,12 +26,13 @@ export function developerService(store: Store, deletion: ApplicationDeletion) {
     get,
     list: (query: DeveloperListQuery) =>
       listPage(query, (page) => store.developers.list(page, { email: query['filter[email]'] }), (d) => d),
-    /** The token is returned this once; only its digest is kept. */
+    /** The token is returned this once; only its digest is kept. One developer per email, whatever its case. */
     async create(input: DeveloperInput): Promise<Developer & { token: string }> {
+      const taken = { unique: `a developer with email ${input.email} already exists` };
+      // The column is unique as written; another case of the same address is caught here (filter[email] finds one).
+      if ((await store.developers.list({ number: 1, size: 1 }, { email: input.email })).total > 0) throw new Conflict(taken.unique);
       const token = generateToken(TOKEN_PREFIX);
-      const developer = await orConflict(() => store.developers.create({ ...input, token_hash: hashToken(token) }), {
-        unique: `a developer with email ${input.email} already exists`,
-      });
+      const developer = await orConflict(() => store.developers.create({ ...input, token_hash: hashToken(token) }), taken);
       return { ...developer, token };
     },
     /** A new token; the previous one stops working at once. */

@@ -2,7 +2,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { Body, Filter, FilteredPageQuery, Name } from './common';
 
 export const DeveloperInput = Body({
-  email: Type.String({ format: 'email', maxLength: 320, description: 'unique' }),
+  email: Type.String({ format: 'email', maxLength: 320, description: 'unique, whatever its case' }),
   full_name: Name({ maxLength: 255 }),
 });
 export type DeveloperInput = Static<typeof DeveloperInput>;
