@@ -61,6 +61,12 @@ describe.each(testDatabases)('sidecar list filters and names on %s', (_name, cre
     expect(response.json().meta.page.total).toBe(1);
   });
 
+  it('returns 409 for a developer whose email differs from another only in case', async () => {
+    const response = await sidecar.admin({ method: 'POST', url: '/v2/developers', payload: { email: 'DANA@example.com', full_name: 'Dana' } });
+    expect(response.statusCode).toBe(409);
+    expect(response.json().detail).toBe('a developer with email DANA@example.com already exists');
+  });
+
   it('returns 200 with every item when no filter is given', async () => {
     expect((await sidecar.admin({ url: '/v2/dcr-providers' })).json().meta.page.total).toBe(2);
     expect((await sidecar.admin({ url: '/v2/developers' })).json().meta.page.total).toBe(2);
