@@ -176,6 +176,13 @@ describe('npm start and the README walkthrough, twice, with a restart between', 
     expect(stack?.output()).toMatch(/auth strategy\s+local-okta-client-credentials {2}\(id [0-9a-f-]{36}, created now\)/);
   });
 
+  it('points the sidecar at kong.yml: GET /v2/services lists its demo service, checked', async () => {
+    const adminToken = JSON.parse(fs.readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')).SIDECAR_ADMIN_TOKEN as string;
+    const services = await sidecar.get('/v2/services', bearer(adminToken));
+    expect(services.status).toBe(200);
+    expect(services.data).toMatchObject({ data: [{ name: 'demo' }], meta: { checked: true } });
+  });
+
   it.each(steps.map((step): [string, ReadmeStep] => [step.name, step]))('runs README step %s as written', async (_name, step) => {
     const output = await runner.run(step);
     const check = checks[step.name];
