@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { ABANDONED_EVENT_MS, HardenedServer } from '../../../pluginserver/hardened-server';
+import { ABANDONED_EVENT_MS, HardenedServer } from '../../pluginserver/hardened-server';
 
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-const FIXTURES = path.resolve(__dirname, '../../fixtures/kong-plugins/header-gate');
+const FIXTURES = path.resolve(__dirname, '../fixtures/kong-plugins/header-gate');
 
 describe('abandoned events', () => {
   it('drops an event Kong never finished once it is older than the abandonment window, and not before', async () => {

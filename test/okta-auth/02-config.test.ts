@@ -1,4 +1,4 @@
-import { ConfigError, normaliseConfig } from '../../../plugins/okta-auth/config';
+import { ConfigError, normaliseConfig } from '../../plugins/okta-auth/config';
 
 const issuer = 'https://acme.okta.com/oauth2/default';
 

@@ -1,9 +1,9 @@
 import fs = require('node:fs');
 import os = require('node:os');
 import path = require('node:path');
-import { loadDeclarativeConfig } from '../../../devstack/gateway/declarative-config';
-import { DeclarativeConfigError } from '../../../devstack/gateway/entities';
-import { Router } from '../../../devstack/gateway/router';
+import { loadDeclarativeConfig } from '../../devstack/gateway/declarative-config';
+import { DeclarativeConfigError } from '../../devstack/gateway/entities';
+import { Router } from '../../devstack/gateway/router';
 
 describe('loadDeclarativeConfig', () => {
   let dir: string;

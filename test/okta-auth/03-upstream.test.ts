@@ -1,6 +1,6 @@
-import { failureResponse, AuthFailure } from '../../../plugins/okta-auth/errors';
-import { normaliseConfig } from '../../../plugins/okta-auth/config';
-import { checkAllHeadersSeen, MAX_REQUEST_HEADERS, upstreamChanges } from '../../../plugins/okta-auth/upstream';
+import { failureResponse, AuthFailure } from '../../plugins/okta-auth/errors';
+import { normaliseConfig } from '../../plugins/okta-auth/config';
+import { checkAllHeadersSeen, MAX_REQUEST_HEADERS, upstreamChanges } from '../../plugins/okta-auth/upstream';
 
 describe('upstream headers', () => {
   const identity = { clientId: '0oa1', scopes: ['api:read', 'api:write'] };

@@ -1,5 +1,5 @@
 import path = require('node:path');
-import { loadStackSettings, SettingsError } from '../../../devstack/stack/settings';
+import { loadStackSettings, SettingsError } from '../../devstack/stack/settings';
 
 const ROOT = '/repo';
 

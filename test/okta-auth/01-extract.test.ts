@@ -1,5 +1,5 @@
-import { AuthFailure } from '../../../plugins/okta-auth/errors';
-import { extractCredentials, MAX_AUTHORIZATION_BYTES } from '../../../plugins/okta-auth/extract';
+import { AuthFailure } from '../../plugins/okta-auth/errors';
+import { extractCredentials, MAX_AUTHORIZATION_BYTES } from '../../plugins/okta-auth/extract';
 
 function failureOf(authorization: string | string[]): AuthFailure {
   try {

@@ -1,4 +1,4 @@
-import { normalizePath, upstreamPath } from '../../../devstack/gateway/request-path';
+import { normalizePath, upstreamPath } from '../../devstack/gateway/request-path';
 
 describe('upstreamPath (Kong path_handling v0)', () => {
   // Kong's documented table: service path, route path, request path -> upstream path with strip_path true/false.

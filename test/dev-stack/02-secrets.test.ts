@@ -1,7 +1,7 @@
 import fs = require('node:fs');
 import os = require('node:os');
 import path = require('node:path');
-import { loadOrCreateSecrets, SECRETS_FILE } from '../../../devstack/stack/secrets';
+import { loadOrCreateSecrets, SECRETS_FILE } from '../../devstack/stack/secrets';
 
 describe('loadOrCreateSecrets', () => {
   let root: string;

@@ -1,4 +1,4 @@
-import { applySchema, type SchemaFields } from '../../../devstack/gateway/plugin-schema';
+import { applySchema, type SchemaFields } from '../../devstack/gateway/plugin-schema';
 
 // The shape of okta-auth's schema as the plugin server reports it (GetPluginInfo), cut to one field per rule.
 const FIELDS: SchemaFields = [

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { normaliseConfig } from '../../../plugins/okta-auth/config';
-import { Schema } from '../../../plugins/okta-auth/schema';
-import { Name } from '../../../plugins/okta-auth';
+import { normaliseConfig } from '../../plugins/okta-auth/config';
+import { Schema } from '../../plugins/okta-auth/schema';
+import { Name } from '../../plugins/okta-auth';
 
-const root = path.resolve(__dirname, '../../..');
+const root = path.resolve(__dirname, '../..');
 
 interface PluginEntry {
   name: string;

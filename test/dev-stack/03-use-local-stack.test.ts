@@ -6,10 +6,10 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { localStackVariables, withLocalStackDefaults } from '../../../devstack/stack/local-environment';
-import { loadOrCreateSecrets } from '../../../devstack/stack/secrets';
+import { localStackVariables, withLocalStackDefaults } from '../../devstack/stack/local-environment';
+import { loadOrCreateSecrets } from '../../devstack/stack/secrets';
 
-const DIST = path.resolve(__dirname, '../../../dist');
+const DIST = path.resolve(__dirname, '../../dist');
 const PRELOAD = path.join(DIST, 'devstack/stack/use-local-stack.js');
 const RECONCILE = path.join(DIST, 'sidecar/reconcile.js');
 
