@@ -4,10 +4,12 @@
  */
 import type { JsonWebKey } from 'node:crypto';
 import { KongPluginServerClient, type AccessOutcome, type GatewayRequest, type KongPlugin } from '../../devstack/kong-rpc';
-import { startOktaEmulator, type OktaClient, type OktaEmulatorFixture } from '../support/okta-emulator';
-import { startPluginServer, type RunningPluginServer } from '../support/plugin-server';
+import { startOktaAuthStack, type OktaAuthStack } from '../support/okta-auth-stack';
+import type { OktaClient, OktaEmulatorFixture } from '../support/okta-emulator';
+import type { RunningPluginServer } from '../support/plugin-server';
 import { basic, hs256WithPublicKey, tamperPayload, unsignedToken } from '../support/tokens';
 
+let harness: OktaAuthStack;
 let okta: OktaEmulatorFixture;
 let server: RunningPluginServer;
 let kong: KongPluginServerClient;
@@ -32,18 +34,13 @@ function expectRefused(outcome: AccessOutcome, status: number, challengePattern?
 }
 
 beforeAll(async () => {
-  okta = await startOktaEmulator();
-  server = await startPluginServer();
-  kong = await KongPluginServerClient.connect({ socketPath: server.socketPath });
+  harness = await startOktaAuthStack();
+  ({ okta, server, kong } = harness);
   plugin = kong.plugin('okta-auth', { issuer: okta.issuer }, { serviceId: 'svc-demo' });
   client = await okta.dcr.createClient();
 });
 
-afterAll(async () => {
-  kong?.close();
-  await server?.stop();
-  await okta?.stop();
-});
+afterAll(() => harness?.stop());
 
 describe('Bearer tokens', () => {
   it('proxies a valid token with the identity headers and without Authorization', async () => {

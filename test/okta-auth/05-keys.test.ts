@@ -5,10 +5,10 @@
  */
 import { KongPluginServerClient, type AccessOutcome, type KongPlugin } from '../../devstack/kong-rpc';
 import { startOktaEmulator, type OktaClient, type OktaEmulatorFixture } from '../support/okta-emulator';
-import { startPluginServer, type RunningPluginServer } from '../support/plugin-server';
+import { connectPluginServer, type ConnectedPluginServer } from '../support/okta-auth-stack';
 import { basic } from '../support/tokens';
 
-let server: RunningPluginServer;
+let connected: ConnectedPluginServer;
 let kong: KongPluginServerClient;
 const emulators: OktaEmulatorFixture[] = [];
 
@@ -41,13 +41,12 @@ async function eventually(attempt: () => Promise<boolean>, withinMs: number): Pr
 }
 
 beforeAll(async () => {
-  server = await startPluginServer();
-  kong = await KongPluginServerClient.connect({ socketPath: server.socketPath });
+  connected = await connectPluginServer();
+  kong = connected.kong;
 });
 
 afterAll(async () => {
-  kong?.close();
-  await server?.stop();
+  await connected?.stop();
   await Promise.all(emulators.map((okta) => okta.stop()));
 });
 

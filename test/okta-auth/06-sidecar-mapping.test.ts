@@ -5,8 +5,9 @@
  */
 import type { AddressInfo } from 'node:net';
 import { KongPluginServerClient, type AccessOutcome, type KongPlugin } from '../../devstack/kong-rpc';
-import { startOktaEmulator, type OktaClient, type OktaEmulatorFixture } from '../support/okta-emulator';
-import { startPluginServer, type RunningPluginServer } from '../support/plugin-server';
+import { startOktaAuthStack, type OktaAuthStack } from '../support/okta-auth-stack';
+import type { OktaClient, OktaEmulatorFixture } from '../support/okta-emulator';
+import type { RunningPluginServer } from '../support/plugin-server';
 import { startTestSidecar, type TestSidecar } from '../support/sidecar-app';
 import { developer, selfManagedStrategy, type TestDeveloper } from '../support/sidecar-fixtures';
 
@@ -14,6 +15,7 @@ const CACHE_TTL_SECONDS = 1;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const afterCacheTtl = () => sleep(CACHE_TTL_SECONDS * 1000 + 200);
 
+let harness: OktaAuthStack;
 let okta: OktaEmulatorFixture;
 let server: RunningPluginServer;
 let kong: KongPluginServerClient;
@@ -72,16 +74,11 @@ function expectForbidden(outcome: AccessOutcome): void {
 }
 
 beforeAll(async () => {
-  okta = await startOktaEmulator();
-  server = await startPluginServer();
-  kong = await KongPluginServerClient.connect({ socketPath: server.socketPath });
+  harness = await startOktaAuthStack();
+  ({ okta, server, kong } = harness);
 });
 
-afterAll(async () => {
-  kong?.close();
-  await server?.stop();
-  await okta?.stop();
-});
+afterAll(() => harness?.stop());
 
 describe('application mapping', () => {
   let s: Stack;

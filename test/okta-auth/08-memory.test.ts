@@ -3,8 +3,8 @@
  * every one of those events forever; ours forgets them, and the plugin's own caches stay bounded.
  */
 import { KongPluginServerClient, type KongPlugin } from '../../devstack/kong-rpc';
-import { startOktaEmulator, type OktaEmulatorFixture } from '../support/okta-emulator';
-import { startPluginServer, type RunningPluginServer } from '../support/plugin-server';
+import { startOktaAuthStack, type OktaAuthStack } from '../support/okta-auth-stack';
+import type { OktaEmulatorFixture } from '../support/okta-emulator';
 
 const REJECTED_REQUESTS = 50_000;
 /**
@@ -14,8 +14,8 @@ const REJECTED_REQUESTS = 50_000;
 const MAX_RETAINED_GROWTH_MIB = 4;
 const IN_FLIGHT = 32;
 
+let harness: OktaAuthStack;
 let okta: OktaEmulatorFixture;
-let server: RunningPluginServer;
 let kong: KongPluginServerClient;
 
 /** Sends `count` requests, `IN_FLIGHT` at a time, cycling through `authorizations`; each must be refused. */
@@ -34,16 +34,11 @@ async function flood(plugin: KongPlugin, count: number, authorizations: Array<st
 }
 
 beforeAll(async () => {
-  okta = await startOktaEmulator();
-  server = await startPluginServer({ env: { NODE_OPTIONS: '--expose-gc' } });
-  kong = await KongPluginServerClient.connect({ socketPath: server.socketPath });
+  harness = await startOktaAuthStack({ pluginServer: { env: { NODE_OPTIONS: '--expose-gc' } } });
+  ({ okta, kong } = harness);
 });
 
-afterAll(async () => {
-  kong?.close();
-  await server?.stop();
-  await okta?.stop();
-});
+afterAll(() => harness?.stop());
 
 it('keeps the plugin server memory flat across 50,000 rejected requests', async () => {
   const plugin = kong.plugin('okta-auth', { issuer: okta.issuer });

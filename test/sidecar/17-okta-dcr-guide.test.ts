@@ -4,8 +4,8 @@
  */
 import type { AddressInfo } from 'node:net';
 import { KongPluginServerClient, type AccessOutcome, type KongPlugin } from '../../devstack/kong-rpc';
-import { type OktaEmulatorFixture, startOktaEmulator } from '../support/okta-emulator';
-import { type RunningPluginServer, startPluginServer } from '../support/plugin-server';
+import { type OktaAuthStack, startOktaAuthStack } from '../support/okta-auth-stack';
+import type { OktaEmulatorFixture } from '../support/okta-emulator';
 import { type TestSidecar, startTestSidecar } from '../support/sidecar-app';
 import { type TestDeveloper, developer, oktaStrategy } from '../support/sidecar-fixtures';
 import { basic } from '../support/tokens';
@@ -14,9 +14,9 @@ const CACHE_TTL_SECONDS = 1;
 const afterCacheTtl = () => new Promise((resolve) => setTimeout(resolve, CACHE_TTL_SECONDS * 1000 + 200));
 
 describe('Kong Okta DCR guide through the sidecar and the plugin', () => {
+  let harness: OktaAuthStack;
   let okta: OktaEmulatorFixture;
   let sidecar: TestSidecar;
-  let server: RunningPluginServer;
   let kong: KongPluginServerClient;
   let plugin: KongPlugin;
   let dev: TestDeveloper;
@@ -31,12 +31,11 @@ describe('Kong Okta DCR guide through the sidecar and the plugin', () => {
     plugin.access({ headers: { authorization: basic(app.client_id, app.client_secret) }, service });
 
   beforeAll(async () => {
-    okta = await startOktaEmulator();
+    harness = await startOktaAuthStack();
+    ({ okta, kong } = harness);
     sidecar = await startTestSidecar();
     await sidecar.app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = sidecar.app.server.address() as AddressInfo;
-    server = await startPluginServer();
-    kong = await KongPluginServerClient.connect({ socketPath: server.socketPath });
     plugin = kong.plugin(
       'okta-auth',
       {
@@ -50,10 +49,8 @@ describe('Kong Okta DCR guide through the sidecar and the plugin', () => {
     );
   });
   afterAll(async () => {
-    kong?.close();
-    await server?.stop();
     await sidecar?.close();
-    await okta?.stop();
+    await harness?.stop();
   });
 
   it('1. the admin creates the Okta DCR provider and the auth strategy', async () => {
