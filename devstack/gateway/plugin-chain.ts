@@ -17,9 +17,23 @@ interface PluginInfo {
   Schema?: unknown;
 }
 
-// Kong's plugins iterator: of the entities of one plugin name that apply, the most specific one runs.
 function specificity(entity: PluginEntity): number {
   return (entity.routeId !== null ? 2 : 0) + (entity.serviceId !== null ? 1 : 0);
+}
+
+/**
+ * Kong's plugins iterator (kong/runloop/plugins_iterator.lua): of the entities of one plugin name that apply to a
+ * route, the most specific one runs (route+service > route > service > global). Plugin name -> that entity.
+ */
+export function effectiveEntities<T extends { entity: PluginEntity }>(plugins: T[], route: RouteEntity): Map<string, T> {
+  const chosen = new Map<string, T>();
+  for (const plugin of plugins) {
+    const { name, routeId, serviceId } = plugin.entity;
+    if ((routeId !== null && routeId !== route.id) || (serviceId !== null && serviceId !== route.service.id)) continue;
+    const current = chosen.get(name);
+    if (!current || specificity(plugin.entity) > specificity(current.entity)) chosen.set(name, plugin);
+  }
+  return chosen;
 }
 
 async function pluginInfo(client: KongPluginServerClient, name: string, where: string, socketPath: string): Promise<PluginInfo> {
@@ -81,14 +95,7 @@ export class PluginChain {
   forRoute(route: RouteEntity): ReadyPlugin[] {
     const cached = this.byRoute.get(route.id);
     if (cached) return cached;
-    const chosen = new Map<string, ReadyPlugin>();
-    for (const plugin of this.plugins) {
-      const { routeId, serviceId } = plugin.entity;
-      if ((routeId !== null && routeId !== route.id) || (serviceId !== null && serviceId !== route.service.id)) continue;
-      const current = chosen.get(plugin.name);
-      if (!current || specificity(plugin.entity) > specificity(current.entity)) chosen.set(plugin.name, plugin);
-    }
-    const chain = [...chosen.values()].sort((a, b) => b.priority - a.priority || a.name.localeCompare(b.name));
+    const chain = [...effectiveEntities(this.plugins, route).values()].sort((a, b) => b.priority - a.priority || a.name.localeCompare(b.name));
     this.byRoute.set(route.id, chain);
     return chain;
   }
