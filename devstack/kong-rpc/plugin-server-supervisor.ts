@@ -7,8 +7,8 @@ export interface SupervisedPluginServer {
   socketPath: string;
   /** The running process, or undefined while it is being respawned. */
   current(): PluginServerProcess | undefined;
-  /** How many times the command was started, the first start included. */
-  spawns(): number;
+  /** When the command was started (epoch ms), the first start included. */
+  startTimes(): number[];
   /** Resolves with the next process that starts serving. */
   nextSpawn(): Promise<PluginServerProcess>;
   /** Stops respawning, then stops the running process. */
@@ -29,9 +29,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export async function supervisePluginServer(options: SupervisorOptions): Promise<SupervisedPluginServer> {
   const log = options.log ?? (() => undefined);
+  const starts = [Date.now()];
   let running: PluginServerProcess | undefined = await spawnPluginServer(options);
-  let lastSpawn = Date.now();
-  let spawns = 1;
   let stopped = false;
   let waiters: Array<(server: PluginServerProcess) => void> = [];
 
@@ -43,10 +42,10 @@ export async function supervisePluginServer(options: SupervisorOptions): Promise
         log(`plugin server (pid ${running.pid}) exited; respawning`);
         running = undefined;
       }
-      await sleep(Math.max(0, lastSpawn + RESPAWN_INTERVAL_MS - Date.now()));
+      const due = starts[starts.length - 1] + RESPAWN_INTERVAL_MS;
+      while (Date.now() < due) await sleep(due - Date.now()); // a timer may fire a millisecond early
       if (stopped) return;
-      lastSpawn = Date.now();
-      spawns += 1;
+      starts.push(Date.now());
       try {
         const started = await spawnPluginServer(options);
         if (stopped) return void (await started.stop());
@@ -63,7 +62,7 @@ export async function supervisePluginServer(options: SupervisorOptions): Promise
   return {
     socketPath: running.socketPath,
     current: () => running,
-    spawns: () => spawns,
+    startTimes: () => [...starts],
     nextSpawn: () => new Promise((resolve) => waiters.push(resolve)),
     stop: async () => {
       stopped = true;
