@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { KongPluginServerClient } from '../../devstack/kong-rpc';
 import { spawnPluginServer } from '../../devstack/kong-rpc/plugin-server-process';
+import { SERVERLESS_PRIORITIES } from '../../devstack/gateway/serverless/serverless-plugin';
+import { IDENTITY_HEADERS } from '../../plugins/okta-auth/upstream';
 
 const root = path.resolve(__dirname, '../..');
 const dockerfile = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8');
@@ -129,5 +131,35 @@ describe('Dockerfile', () => {
         await server.stop();
       }
     });
+  });
+});
+
+describe("README's Deploying in real Kong, against the Dockerfile and kong.yml", () => {
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Deploying in real Kong'), readme.indexOf('\n## ', readme.indexOf('## Deploying in real Kong') + 1));
+  const kongYml = fs.readFileSync(path.join(root, 'kong.yml'), 'utf8');
+  const env = dockerEnv(dockerfile);
+
+  it("lists exactly the Dockerfile's plugin-server settings, and the interpreter the image names", () => {
+    const listed = Object.fromEntries([...section.matchAll(/^(KONG_[A-Z_]+)=(.+)$/gm)].map((m) => [m[1], m[2]]));
+    const pluginSettings = Object.fromEntries(Object.entries(env).filter(([name]) => /^KONG_PLUGIN/.test(name)));
+    expect(listed).toEqual(pluginSettings);
+    expect(section).toContain(`#!${buildInterpreter(dockerfile)}`);
+    expect(section).not.toMatch(/NODE_PATH=/);
+  });
+
+  it("describes the guard kong.yml carries: the headers, the priorities and okta-auth's 503", () => {
+    const named = [...section.matchAll(/`(X-[A-Za-z-]+)`/g)].map((m) => (m[1] as string).toLowerCase());
+    expect([...new Set(named)]).toEqual(expect.arrayContaining([...IDENTITY_HEADERS]));
+    expect(section).toContain(`priority ${SERVERLESS_PRIORITIES['pre-function']!.toLocaleString('en-US')}`);
+    expect(section).toContain(`priority ${SERVERLESS_PRIORITIES['post-function']}`);
+    expect(section).toContain('503 {"message":"Authentication unavailable"}');
+    expect(kongYml).toContain('kong.response.exit(503, { message = "Authentication unavailable" })');
+    for (const plugin of Object.keys(SERVERLESS_PRIORITIES)) expect(kongYml).toContain(`- name: ${plugin}`);
+  });
+
+  it('names the setting that bounds what a hung plugin server costs', () => {
+    expect(section).toMatch(/60 s/);
+    expect(section).toContain('KONG_NGINX_HTTP_LUA_SOCKET_READ_TIMEOUT');
   });
 });
