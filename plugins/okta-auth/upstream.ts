@@ -22,6 +22,10 @@ export const IDENTITY_HEADERS = [
   'x-application-id',
   'x-application-name',
   'x-developer-id',
+  'x-consumer-id',
+  'x-consumer-custom-id',
+  'x-consumer-username',
+  'x-anonymous-consumer',
 ] as const;
 
 /**
