@@ -64,7 +64,7 @@ export class PluginChain {
     const infos = new Map<string, PluginInfo>();
     const plugins: ReadyPlugin[] = [];
     // Kong's bundled pre-function and post-function run in Lua: one VM, started only if kong.yml has them.
-    const vm = entities.some((entity) => isServerlessPlugin(entity.name)) ? LuaVm.start() : undefined;
+    const vm = entities.some((entity) => isServerlessPlugin(entity.name)) ? await LuaVm.start() : undefined;
     try {
       for (const entity of entities) {
         const where = `${options.file}: ${entity.location}`;

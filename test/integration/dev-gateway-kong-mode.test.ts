@@ -116,6 +116,16 @@ describe('dev gateway in Kong mode', () => {
     expect(logs.some((line) => /\[pre-function\] err: .*guard broke/.test(line))).toBe(true);
   });
 
+  it('refuses to start, as Kong refuses the file, when serverless code does not parse or is for a phase it does not run', async () => {
+    const server = await fixtureServer();
+    await expect(gatewayWith(routeWith(lua('pre-function', 'return function(')), server.socketPath)).rejects.toThrow(
+      /services\[0\]\.plugins\[0\]\.config\.access\[0\]: error parsing pre-function: /,
+    );
+    await expect(gatewayWith(routeWith(['- name: post-function', '  config: { log: ["return function() end"] }']), server.socketPath)).rejects.toThrow(
+      /services\[0\]\.plugins\[0\]\.config\.log: the dev gateway runs the access phase only/,
+    );
+  });
+
   it('returns 500 when StartInstance fails (the plugin server is gone before the first request)', async () => {
     const server = await fixtureServer();
     const gateway = await gatewayWith(routeWith(['- name: header-gate']), server.socketPath);

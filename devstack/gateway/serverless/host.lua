@@ -3,7 +3,7 @@
 -- sandbox), Kong's first-run rule (kong/plugins/pre-function/_handler.lua compile_phase_array). Every kong.* call
 -- goes to the gateway, which answers it with the same PDK as the JavaScript plugins get.
 --
--- Protocol, one JSON object per line. Gateway -> VM: {op="load", id, name, code} and {op="run", id}.
+-- Protocol, one JSON object per line, after the VM's {op="ready"}. Gateway -> VM: {op="load", id, name, code} and {op="run", id}.
 -- VM -> gateway: {op="loaded", id, error?}; during a run {op="call", method, args} answered by
 -- {kind="value", value?} | {kind="error", message} (a (nil, err) result) | {kind="raise", message} (a Lua error)
 -- | {kind="terminal"} (kong.response.exit); then {op="done"} | {op="exit"} | {op="error", message}.
@@ -112,6 +112,7 @@ local function run_function(message)
   send({ op = "done" })
 end
 
+send({ op = "ready" }) -- lua-cjson loaded: the gateway can start
 while true do
   local message = receive()
   if message.op == "load" then load_function(message) else run_function(message) end

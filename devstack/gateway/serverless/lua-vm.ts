@@ -10,7 +10,7 @@ import type { GatewayRequestState } from '../../kong-rpc/request-state';
 export type LuaRunResult = { kind: 'done' } | { kind: 'exit' } | { kind: 'error'; message: string };
 
 interface VmMessage {
-  op: 'loaded' | 'call' | 'done' | 'exit' | 'error';
+  op: 'ready' | 'loaded' | 'call' | 'done' | 'exit' | 'error';
   id?: number;
   error?: string;
   method?: string;
@@ -18,8 +18,14 @@ interface VmMessage {
   message?: string;
 }
 
+/** A code string that does not compile (Kong refuses it when it loads kong.yml). */
+export class LuaSyntaxError extends Error {
+  override readonly name = 'LuaSyntaxError';
+}
+
 /** Debian's LuaJIT, as Kong runs OpenResty's: Lua 5.1 semantics. */
 const LUAJIT = 'luajit';
+const INSTALL_HINT = "the dev gateway runs kong.yml's Lua in Debian's luajit with lua-cjson: apt-get install luajit lua-cjson";
 
 /** host.lua sits beside this file in the sources; from dist/ it is found in the repository's devstack/. */
 function hostScript(): string {
@@ -39,17 +45,30 @@ export class LuaVm {
   private nextId = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private failure: Error | undefined;
+  private readonly ended: Promise<void>;
 
   private constructor(private readonly child: ChildProcess) {
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4096)));
-    child.on('error', (err) => (this.failure ??= new Error(`${LUAJIT}: ${err.message}`)));
-    child.on('exit', (code, signal) => (this.failure ??= new Error(`${LUAJIT} exited (${signal ?? code}): ${stderr.trim()}`)));
+    child.stdin?.on('error', () => undefined); // the process is gone: 'error' or 'exit' says why
+    this.ended = new Promise((resolve) => {
+      child.on('error', (err) => {
+        this.failure ??= new Error(`${LUAJIT}: ${err.message} (${INSTALL_HINT})`);
+        resolve();
+      });
+      child.on('exit', (code, signal) => {
+        this.failure ??= new Error(`${LUAJIT} exited (${signal ?? code}): ${stderr.trim()} (${INSTALL_HINT})`);
+        resolve();
+      });
+    });
     this.lines = readline.createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   }
 
-  static start(): LuaVm {
-    return new LuaVm(spawn(LUAJIT, [hostScript()], { stdio: ['pipe', 'pipe', 'pipe'] }));
+  /** Resolves once the VM is ready; rejects, saying what to install, when luajit or lua-cjson is missing. */
+  static async start(): Promise<LuaVm> {
+    const vm = new LuaVm(spawn(LUAJIT, [hostScript()], { stdio: ['pipe', 'pipe', 'pipe'] }));
+    await vm.receive();
+    return vm;
   }
 
   /** Compiles one code string (Kong refuses a kong.yml whose function does not parse). Returns its id. */
@@ -58,7 +77,7 @@ export class LuaVm {
     return this.exclusive(async () => {
       this.send({ op: 'load', id, name, code });
       const answer = await this.receive();
-      if (answer.error !== undefined) throw new Error(answer.error);
+      if (answer.error !== undefined) throw new LuaSyntaxError(answer.error);
       return id;
     });
   }
@@ -93,7 +112,10 @@ export class LuaVm {
 
   private async receive(): Promise<VmMessage> {
     const next = await this.lines.next();
-    if (next.done) throw this.failure ?? new Error(`${LUAJIT} closed its output`);
+    if (next.done) {
+      await this.ended;
+      throw this.failure;
+    }
     return JSON.parse(next.value) as VmMessage;
   }
 }

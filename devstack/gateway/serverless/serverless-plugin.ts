@@ -2,7 +2,7 @@ import type { SchemaFields } from '../../../plugins/kong-schema';
 import { KONG_500 } from '../../kong-rpc/plugin';
 import { GatewayRequestState } from '../../kong-rpc/request-state';
 import type { AccessOutcome, GatewayRequest, PluginScope } from '../../kong-rpc';
-import type { LuaVm } from './lua-vm';
+import { LuaSyntaxError, type LuaVm } from './lua-vm';
 
 /** Kong's bundled serverless plugins and their priorities (kong/plugins/{pre,post}-function/handler.lua). */
 export const SERVERLESS_PRIORITIES: Readonly<Record<string, number>> = { 'pre-function': 1_000_000, 'post-function': -1000 };
@@ -39,7 +39,8 @@ export class ServerlessPlugin {
       try {
         functions.push(await vm.load(`${name}.access[${i}]`, source));
       } catch (err) {
-        throw new Error(`config.access[${i}]: error parsing ${name}: ${(err as Error).message}`);
+        if (err instanceof LuaSyntaxError) throw new Error(`config.access[${i}]: error parsing ${name}: ${err.message}`);
+        throw err;
       }
     }
     return new ServerlessPlugin(vm, functions, scope);

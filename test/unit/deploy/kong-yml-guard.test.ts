@@ -108,8 +108,8 @@ describe("kong.yml's guard code, run by LuaJIT", () => {
     return { result, outcome: state.outcome() };
   };
 
-  beforeAll(() => {
-    vm = LuaVm.start();
+  beforeAll(async () => {
+    vm = await LuaVm.start();
   });
 
   afterAll(() => vm.close());
