@@ -38,7 +38,7 @@ function header(state: GatewayRequestState, name: string): string | undefined {
   return (state.headers.get(headerKey(name)) ?? state.headers.get(name.toLowerCase()))?.[0];
 }
 
-/** kong.request.*: the client's request as Kong received it. */
+/** kong.request.*: the request as Kong holds it now (headers as earlier plugins and kong.service.request.* left them). */
 export const requestFunctions: Record<string, PdkFunction> = {
   'kong.request.get_header': (state, [name]) => value(header(state, requireString(name, 'header name'))),
   'kong.request.get_headers': (state, [max]) => value(firstLines(state.headers, maxItems(max, 'max_headers'))),
