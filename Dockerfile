@@ -5,27 +5,27 @@
 # kong.yml reads all three through Kong's env vault (Kong turns an unset one into nil, which okta-auth refuses for
 # the issuer and for half a sidecar config).
 
-# Build the plugin bundle and the start command. Install scripts are skipped: only tsc and esbuild are needed.
+# Build the plugin bundle and the start command (kong-pdk bundled in). Install scripts are skipped: only tsc and
+# esbuild are needed. PLUGIN_SERVER_NODE is the start command's interpreter, named by absolute path because Kong
+# spawns it with nginx's cleaned environment (no PATH): the path the final stage copies node to.
 FROM node:20-bookworm-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
 COPY . .
-RUN npm run build \
- && npm install --global --prefix /opt/kong-pdk --ignore-scripts kong-pdk@0.6.0
+RUN PLUGIN_SERVER_NODE=/usr/local/bin/node npm run build
 
 FROM kong:3.9
 USER root
 # Kong's base image has no Node.js, and Debian's own nodejs is 18: take Node 20 from the official image.
 COPY --from=node:20-bookworm-slim /usr/local/bin/node /usr/local/bin/node
-COPY --from=build /opt/kong-pdk/lib/node_modules /usr/local/lib/node_modules
 COPY --from=build /src/dist/bin/okta-auth-pluginserver /usr/local/bin/okta-auth-pluginserver
 # Exactly one file in the plugins directory: the plugin server loads every entry there as a plugin.
 COPY --from=build /src/dist/kong-plugins/okta-auth.js /usr/local/kong/js-plugins/okta-auth.js
 COPY kong.yml /kong/kong.yml
 
-ENV NODE_PATH=/usr/local/lib/node_modules \
-    KONG_DATABASE=off \
+# Kong's settings only: the plugin server needs no environment (every setting it takes is a flag).
+ENV KONG_DATABASE=off \
     KONG_DECLARATIVE_CONFIG=/kong/kong.yml \
     KONG_PLUGINS=bundled,okta-auth \
     KONG_PLUGINSERVER_NAMES=js \

@@ -6,6 +6,8 @@ export interface DemoUpstreamOptions {
   port: number;
   /** Default 127.0.0.1. */
   host?: string;
+  /** Called with every request that reached the upstream (tests record this ground truth). */
+  onRequest?: (request: EchoedRequest) => void;
 }
 
 export interface DemoUpstream {
@@ -58,6 +60,7 @@ export async function startDemoUpstream(options: DemoUpstreamOptions): Promise<D
   const server = http.createServer((request, response) => {
     echo(request).then(
       (echoed) => {
+        options.onRequest?.(echoed);
         response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
         response.end(JSON.stringify(echoed));
       },

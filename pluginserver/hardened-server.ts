@@ -9,6 +9,18 @@ const INSTANCE_SWEEP_INTERVAL_MS = 10_000;
 // still open after twice that was abandoned, and is dropped like a terminal one.
 export const ABANDONED_EVENT_MS = 120_000;
 
+/**
+ * The first instance id: the process start time in microseconds (about 1.8e15 today, below 2^53 until 2255, so
+ * exact in msgpack and in Lua's doubles). Stock kong-pdk counts from 0 in every process, so after a restart a Kong
+ * worker's cached id can name an instance just started for ANOTHER configuration, and run its requests with that
+ * config. Counting on from here, a restarted server never hands out an id its predecessor used (it would have to
+ * have started more than a million instances a second), and a stale id gets "no plugin instance": Kong then
+ * starts its own instance again.
+ */
+export function firstInstanceId(startedAtMs: number = performance.timeOrigin): number {
+  return Math.floor(startedAtMs * 1000);
+}
+
 function isTerminal(answer: Server.EventAnswer): boolean {
   if (answer.Data === 'ret') return true;
   const call = answer.Data as { Method?: unknown } | null;
@@ -25,6 +37,7 @@ export class HardenedServer extends Server {
 
   constructor(pluginDir: string, logger: Server.PluginServerLogger) {
     super(pluginDir, logger, INSTANCE_SWEEP_INTERVAL_MS);
+    this.instanceID = firstInstanceId();
     this.abandonedSweep = setInterval(() => this.forgetAbandoned(Date.now()), ABANDONED_EVENT_MS / 4);
     this.abandonedSweep.unref();
   }

@@ -27,6 +27,8 @@ declare module 'kong-pdk/server' {
     constructor(pluginDir: string, logger: PluginServerLogger, expireTtl?: number);
     events: Map<number, unknown>;
     instances: Map<number, unknown>;
+    /** The id the next StartInstance hands out (kong-pdk starts it at 0). */
+    instanceID: number;
     StartInstance(config: { Name: string; Config: string }): Promise<{ Name: string; Id: number }>;
     HandleEvent(event: { InstanceId: number; EventName: string }): Promise<EventAnswer>;
     step(data: { EventId: number; Data?: unknown }, isError: boolean): Promise<EventAnswer>;

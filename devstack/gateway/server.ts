@@ -4,7 +4,7 @@ import http = require('node:http');
 import path = require('node:path');
 import { KongPluginServerClient } from '../kong-rpc';
 import { listenOn } from '../listen-port';
-import { runAccessPhase } from './access-phase';
+import { runAccessPhase, type PluginServerFailureMode } from './access-phase';
 import { loadDeclarativeConfig } from './declarative-config';
 import type { GatewayEntities } from './entities';
 import { PluginChain } from './plugin-chain';
@@ -27,6 +27,11 @@ export interface DevGatewayOptions {
   env?: NodeJS.ProcessEnv;
   /** One line per request, plugin log and failure. Default: stderr. */
   log?: (line: string) => void;
+  /**
+   * A plugin-server call failing mid-request: `kong` (default) logs it and goes on, as Kong 3.9 does (kong.yml's
+   * post-function guard then refuses the request); `refuse` answers 500 without proxying.
+   */
+  onPluginServerFailure?: PluginServerFailureMode;
 }
 
 export interface DevGateway {
@@ -40,6 +45,7 @@ interface Gateway {
   chain: PluginChain;
   port: number;
   log: (line: string) => void;
+  onPluginServerFailure: PluginServerFailureMode;
 }
 
 /** kong.yml at the repository root: the nearest one above this file, in the sources or in dist/. */
@@ -85,6 +91,7 @@ async function handle(gateway: Gateway, incoming: http.IncomingMessage, outgoing
       service: { ...service },
     },
     gateway.log,
+    gateway.onPluginServerFailure,
   );
   if (access.kind === 'rpc-failure') {
     gateway.log(`request ${requestId}: plugin ${access.plugin} failed on the plugin server, not proxied: ${access.message}`);
@@ -141,10 +148,12 @@ export async function startDevGateway(options: DevGatewayOptions): Promise<DevGa
     throw new Error(`dev gateway: cannot reach the plugin server at ${options.pluginServerSocket}: ${(err as Error).message}`);
   }
   const server = http.createServer();
+  let chain: PluginChain | undefined;
   try {
-    const chain = await PluginChain.prepare(client, entities.plugins, { file, socketPath: options.pluginServerSocket, env: options.env ?? process.env });
+    chain = await PluginChain.prepare(client, entities.plugins, { file, socketPath: options.pluginServerSocket, env: options.env ?? process.env });
     const port = await listenOn(server, 'dev gateway', options.port, host);
-    const gateway: Gateway = { router, chain, port, log };
+    const ready = chain;
+    const gateway: Gateway = { router, chain: ready, port, log, onPluginServerFailure: options.onPluginServerFailure ?? 'kong' };
     server.on('request', (incoming: http.IncomingMessage, outgoing: http.ServerResponse) => {
       const requestId = randomBytes(16).toString('hex');
       handle(gateway, incoming, outgoing, requestId).then(
@@ -165,6 +174,7 @@ export async function startDevGateway(options: DevGatewayOptions): Promise<DevGa
         new Promise((resolve) => {
           server.close(() => {
             client.close();
+            ready.close();
             resolve();
           });
           server.closeAllConnections();
@@ -172,6 +182,7 @@ export async function startDevGateway(options: DevGatewayOptions): Promise<DevGa
     };
   } catch (err) {
     client.close();
+    chain?.close();
     throw err;
   }
 }

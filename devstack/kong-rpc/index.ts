@@ -5,3 +5,5 @@ export { KongRaisedError, PluginServerConnectionError, PluginServerRpcError } fr
 export type * from './types';
 export { spawnPluginServer } from './plugin-server-process';
 export type { PluginServerProcess, PluginServerProcessOptions } from './plugin-server-process';
+export { supervisePluginServer, RESPAWN_INTERVAL_MS } from './plugin-server-supervisor';
+export type { SupervisedPluginServer, SupervisorOptions } from './plugin-server-supervisor';

@@ -22,6 +22,8 @@ export interface PluginServerProcessOptions {
   startTimeoutMs?: number;
   /** The server's environment; default this process's. */
   env?: NodeJS.ProcessEnv;
+  /** The server's working directory; default this process's. */
+  cwd?: string;
   /** Also receives everything the server writes (e.g. to a log file). */
   onOutput?: (chunk: Buffer) => void;
 }
@@ -73,7 +75,7 @@ export async function spawnPluginServer(options: PluginServerProcessOptions): Pr
   const socketPath = path.join(options.prefix, sockName);
   const timeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
   const args = ['-d', options.pluginsDir, '-p', options.prefix, '--sock-name', sockName, ...(options.extraArgs ?? [])];
-  const child = spawn(options.command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
+  const child = spawn(options.command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env, cwd: options.cwd });
   let stdout = '';
   let stderr = '';
   const keep = (kept: string, chunk: Buffer): string => {

@@ -21,7 +21,8 @@ export interface PluginIdentity {
   nextSeq: () => number;
 }
 
-const KONG_500 = { status: 500, body: { message: 'An unexpected error occurred' }, headers: { 'content-type': 'application/json; charset=utf-8' } };
+/** Kong's answer to a Lua error in a plugin (kong/init.lua, execute_collecting_plugins_iterator). */
+export const KONG_500 = { status: 500, body: { message: 'An unexpected error occurred' }, headers: { 'content-type': 'application/json; charset=utf-8' } };
 
 function isPdkCall(data: unknown): data is PdkCall {
   return typeof data === 'object' && data !== null && typeof (data as PdkCall).Method === 'string';

@@ -16,8 +16,12 @@ function splitPath(request: GatewayRequest): { path: string; rawQuery: string } 
 
 /** Everything the Kong side knows and changes while one request runs through a plugin's access phase. */
 export class GatewayRequestState {
-  readonly clientHeaders: Map<string, string[]>;
-  readonly upstreamHeaders: Map<string, string[]>;
+  /**
+   * nginx's request headers: one set, which kong.request.get_header(s) read and kong.service.request.* change
+   * (kong/pdk/service/request.lua sets them with ngx.req.set_header, kong/pdk/request.lua reads them back), and
+   * which is proxied.
+   */
+  readonly headers: Map<string, string[]>;
   readonly responseHeaders = new Map<string, string[]>();
   readonly shared = new Map<string, unknown>();
   readonly logs: LogEntry[] = [];
@@ -39,12 +43,11 @@ export class GatewayRequestState {
   rpcError: string | undefined;
 
   constructor(request: GatewayRequest, scope: PluginScope) {
-    this.clientHeaders = headerValues(request.headers);
-    this.upstreamHeaders = new Map([...this.clientHeaders].map(([name, values]) => [name, [...values]]));
+    this.headers = headerValues(request.headers);
     this.method = (request.method ?? 'GET').toUpperCase();
     ({ path: this.path, rawQuery: this.rawQuery } = splitPath(request));
     this.scheme = request.scheme ?? 'http';
-    this.host = request.host ?? this.clientHeaders.get('host')?.[0]?.split(':')[0]?.toLowerCase() ?? 'localhost';
+    this.host = request.host ?? this.headers.get('host')?.[0]?.split(':')[0]?.toLowerCase() ?? 'localhost';
     this.port = request.port ?? DEFAULT_PROXY_PORT;
     this.ip = request.ip ?? '127.0.0.1';
     this.route = request.route ?? (scope.routeId ? { id: scope.routeId } : undefined);
@@ -56,7 +59,7 @@ export class GatewayRequestState {
     return {
       proxied: this.proxied,
       ...(this.exit && { exit: this.exit }),
-      upstreamHeaders: toHeaderMap(this.upstreamHeaders),
+      upstreamHeaders: toHeaderMap(this.headers),
       responseHeaders: toHeaderMap(this.responseHeaders),
       pdkCalls: [...this.pdkCalls],
       logs: [...this.logs],

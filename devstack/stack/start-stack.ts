@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startDemoUpstream } from '../demo-upstream';
 import { startDevGateway } from '../gateway';
-import { spawnPluginServer } from '../kong-rpc/plugin-server-process';
+import { supervisePluginServer } from '../kong-rpc/plugin-server-supervisor';
 import { startOktaEmulator } from '../okta-emulator';
 import { buildApp } from '../../sidecar/app';
 import { loadConfig } from '../../sidecar/config';
@@ -88,11 +88,13 @@ export async function startStack(settings: StackSettings, paths: StackPaths, pro
     closers.push(async () => fs.rmSync(prefix, { recursive: true, force: true }));
     const pluginLog = fs.createWriteStream(path.join(logDir, 'pluginserver.log'), { flags: 'a', mode: 0o600 });
     closers.push(() => new Promise((resolve) => pluginLog.end(resolve)));
-    const pluginServer = await spawnPluginServer({
+    // Respawned when it dies, at most once a second, as Kong's worker 0 does.
+    const pluginServer = await supervisePluginServer({
       command: path.join(paths.dist, 'bin/okta-auth-pluginserver'),
       pluginsDir: path.join(paths.dist, 'kong-plugins'),
       prefix,
       onOutput: (chunk) => pluginLog.write(chunk),
+      log: (line) => progress(line),
     });
     closers.push(() => pluginServer.stop());
 

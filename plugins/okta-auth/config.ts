@@ -1,3 +1,4 @@
+import { applySchema as applyKongSchema, plainWording, SchemaViolation } from '../kong-schema';
 import { Schema, type AuthMethod } from './schema';
 
 /** The configuration one plugin instance runs with, normalised once when Kong starts the instance. */
@@ -36,59 +37,16 @@ export class ConfigError extends Error {
   }
 }
 
-type FieldSpec = {
-  type: string;
-  required?: boolean;
-  default?: unknown;
-  between?: readonly [number, number];
-  one_of?: readonly string[];
-  elements?: FieldSpec;
-};
-
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-function checkValue(field: string, spec: FieldSpec, value: unknown): void {
-  switch (spec.type) {
-    case 'string':
-      if (typeof value !== 'string' || value === '') throw new ConfigError(field, 'must be a non-empty string');
-      if (spec.one_of && !spec.one_of.includes(value)) {
-        throw new ConfigError(field, `must be one of ${spec.one_of.join(', ')}`);
-      }
-      return;
-    case 'boolean':
-      if (typeof value !== 'boolean') throw new ConfigError(field, 'must be a boolean');
-      return;
-    case 'integer':
-      if (!Number.isInteger(value)) throw new ConfigError(field, 'must be an integer');
-      if (spec.between && ((value as number) < spec.between[0] || (value as number) > spec.between[1])) {
-        throw new ConfigError(field, `must be between ${spec.between[0]} and ${spec.between[1]}`);
-      }
-      return;
-    case 'array':
-      if (!Array.isArray(value)) throw new ConfigError(field, 'must be an array');
-      value.forEach((element, i) => checkValue(`${field}[${i}]`, spec.elements as FieldSpec, element));
-      return;
-    default:
-      throw new ConfigError(field, `has an unsupported schema type ${spec.type}`);
-  }
-}
-
-/** Applies the schema's defaults and types, so Kong's schema stays the one description of every field. */
+/** Kong's schema rules (shared with the dev gateway), so the schema stays the one description of every field. */
 function applySchema(raw: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const entry of Schema) {
-    const [field, spec] = Object.entries(entry)[0] as [string, FieldSpec];
-    // Kong sends unset optional fields as null (JSON) or leaves them out.
-    const given = raw[field] ?? undefined;
-    if (given === undefined) {
-      if (spec.required) throw new ConfigError(field, 'is required');
-      out[field] = spec.default;
-      continue;
-    }
-    checkValue(field, spec, given);
-    out[field] = given;
+  try {
+    return applyKongSchema(Schema, raw, { unknownFields: 'ignore' });
+  } catch (err) {
+    if (err instanceof SchemaViolation) throw new ConfigError(err.path, plainWording(err.problem));
+    throw err;
   }
-  return out;
 }
 
 /** Plain http is allowed only on loopback: tokens and client secrets must never cross a network in clear. */

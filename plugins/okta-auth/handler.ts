@@ -32,8 +32,10 @@ export class OktaAuthPlugin {
       checkAllHeadersSeen(headers);
       const identity = await authenticate(headers, config, () => this.serviceName(config, kong));
       const changes = upstreamChanges(headers, identity, config.hideCredentials);
-      await kong.service.request.setHeaders(changes.set);
+      // The identity goes in the LAST call: a plugin server that dies before it leaves X-Credential-Identifier
+      // unset, and kong.yml's post-function guard then refuses the request.
       for (const name of changes.clear) await kong.service.request.clearHeader(name);
+      await kong.service.request.setHeaders(changes.set);
     } catch (err) {
       return refuse(kong, config, err);
     }

@@ -3,12 +3,14 @@
  * Kong validates these before it ever starts an instance; config.ts re-checks what Kong's schema language cannot
  * express (https-only URLs, defaults derived from the issuer).
  */
+import type { SchemaFields } from '../kong-schema';
+
 export const AUTH_METHODS = ['bearer', 'client_credentials'] as const;
 export type AuthMethod = (typeof AUTH_METHODS)[number];
 
 const stringArray = { type: 'array', elements: { type: 'string' } } as const;
 
-export const Schema = [
+export const Schema: SchemaFields = [
   {
     issuer: {
       type: 'string',

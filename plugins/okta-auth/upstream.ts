@@ -12,15 +12,20 @@ export interface Identity {
 
 /**
  * Every header this plugin vouches for. Whatever of them the CLIENT sent is removed or overwritten, so an
- * upstream can trust them (Kong's own auth plugins do the same with X-Consumer-*).
+ * upstream can trust them (Kong's own auth plugins do the same with X-Consumer-*). kong.yml's pre-function guard
+ * clears the same list before this plugin runs (a test holds the two equal).
  */
-const IDENTITY_HEADERS = [
+export const IDENTITY_HEADERS = [
   'x-credential-identifier',
   'x-client-id',
   'x-authenticated-scope',
   'x-application-id',
   'x-application-name',
   'x-developer-id',
+  'x-consumer-id',
+  'x-consumer-custom-id',
+  'x-consumer-username',
+  'x-anonymous-consumer',
 ] as const;
 
 /**

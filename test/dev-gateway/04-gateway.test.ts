@@ -43,7 +43,10 @@ describe('dev gateway', () => {
   const gateways: DevGateway[] = [];
 
   /** Starts a gateway on a free port with this kong.yml (closed after the test). */
-  async function gatewayWith(yml: string, options: { server?: RunningPluginServer; env?: NodeJS.ProcessEnv; port?: number } = {}): Promise<DevGateway> {
+  async function gatewayWith(
+    yml: string,
+    options: { server?: RunningPluginServer; env?: NodeJS.ProcessEnv; port?: number; onPluginServerFailure?: 'kong' | 'refuse' } = {},
+  ): Promise<DevGateway> {
     const file = path.join(dir, `kong-${gateways.length}-${Date.now()}.yml`);
     fs.writeFileSync(file, yml);
     const gateway = await startDevGateway({
@@ -52,6 +55,7 @@ describe('dev gateway', () => {
       pluginServerSocket: (options.server ?? fixtures).socketPath,
       env: options.env ?? {},
       log: (line) => logs.push(line),
+      onPluginServerFailure: options.onPluginServerFailure,
     });
     gateways.push(gateway);
     return gateway;
@@ -358,11 +362,12 @@ routes:
       expect([second.route.id, second.service.id]).toEqual([first.route.id, first.service.id]);
     });
 
-    it('answers 500 and does not proxy when the plugin server fails, and logs why', async () => {
+    it('answers 500 and does not proxy when the plugin server fails in refuse mode, and logs why', async () => {
       const doomed = await startPluginServer({ fixtures: ['header-gate'] });
       try {
         const gateway = await gatewayWith(singleRouteYml('gated', upstream.url, '/gated', { route: ['plugins:', '  - name: header-gate'] }), {
           server: doomed,
+          onPluginServerFailure: 'refuse',
         });
         const request = () => http_.get(`${gateway.url}/gated`, { headers: { 'x-api-key': 'key' } });
         expect(echoed(await request()).headers['x-gate']).toBe('passed');

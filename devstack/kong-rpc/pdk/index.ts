@@ -34,6 +34,11 @@ function argumentsKongSees(args: unknown[]): unknown[] {
   return firstNil < 0 ? args : args.slice(0, firstNil);
 }
 
+/** True for the PDK functions the dev gateway implements. */
+export function isPdkFunction(method: string): boolean {
+  return PDK_FUNCTIONS.has(method);
+}
+
 /** Runs one PDK call the plugin made, with Kong's semantics, and counts it. */
 export function runPdkCall(state: GatewayRequestState, method: string, args: unknown[]): PdkReply {
   state.pdkCalls.push(method);

@@ -35,13 +35,13 @@ function queryArgs(rawQuery: string, max: number): Record<string, string[]> {
 }
 
 function header(state: GatewayRequestState, name: string): string | undefined {
-  return (state.clientHeaders.get(headerKey(name)) ?? state.clientHeaders.get(name.toLowerCase()))?.[0];
+  return (state.headers.get(headerKey(name)) ?? state.headers.get(name.toLowerCase()))?.[0];
 }
 
-/** kong.request.*: the client's request as Kong received it. */
+/** kong.request.*: the request as Kong holds it now (headers as earlier plugins and kong.service.request.* left them). */
 export const requestFunctions: Record<string, PdkFunction> = {
   'kong.request.get_header': (state, [name]) => value(header(state, requireString(name, 'header name'))),
-  'kong.request.get_headers': (state, [max]) => value(firstLines(state.clientHeaders, maxItems(max, 'max_headers'))),
+  'kong.request.get_headers': (state, [max]) => value(firstLines(state.headers, maxItems(max, 'max_headers'))),
   'kong.request.get_method': (state) => value(state.method),
   'kong.request.get_path': (state) => value(state.path),
   'kong.request.get_raw_query': (state) => value(state.rawQuery),

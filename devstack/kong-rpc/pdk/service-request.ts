@@ -5,7 +5,7 @@ import { NIL, type PdkFunction } from './reply';
 export const serviceRequestFunctions: Record<string, PdkFunction> = {
   'kong.service.request.set_header': (state, [name, headerValue]) => {
     const key = headerName(name);
-    state.upstreamHeaders.set(key, headerValueList(key, headerValue));
+    state.headers.set(key, headerValueList(key, headerValue));
     return NIL;
   },
   'kong.service.request.set_headers': (state, [headers]) => {
@@ -14,16 +14,16 @@ export const serviceRequestFunctions: Record<string, PdkFunction> = {
       const key = headerName(name);
       return [key, headerValueList(key, headerValue)] as const;
     });
-    for (const [key, values] of updates) state.upstreamHeaders.set(key, values);
+    for (const [key, values] of updates) state.headers.set(key, values);
     return NIL;
   },
   'kong.service.request.add_header': (state, [name, headerValue]) => {
     const key = headerName(name);
-    state.upstreamHeaders.set(key, [...(state.upstreamHeaders.get(key) ?? []), ...headerValueList(key, headerValue)]);
+    state.headers.set(key, [...(state.headers.get(key) ?? []), ...headerValueList(key, headerValue)]);
     return NIL;
   },
   'kong.service.request.clear_header': (state, [name]) => {
-    state.upstreamHeaders.delete(headerName(name));
+    state.headers.delete(headerName(name));
     return NIL;
   },
 };

@@ -136,8 +136,8 @@ describe('application mapping', () => {
     expect(first.pdkCalls).toEqual([
       'kong.request.get_headers',
       'kong.router.get_service',
-      'kong.service.request.set_headers',
       'kong.service.request.clear_header',
+      'kong.service.request.set_headers',
     ]);
     expect(second.proxied).toBe(true);
     expect(second.pdkCalls).not.toContain('kong.router.get_service');

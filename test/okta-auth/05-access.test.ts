@@ -218,8 +218,8 @@ describe('PDK call budget', () => {
     expect(ok.proxied).toBe(true);
     expect(ok.pdkCalls).toEqual([
       'kong.request.get_headers',
-      'kong.service.request.set_headers',
       'kong.service.request.clear_header',
+      'kong.service.request.set_headers',
     ]);
     const refused = await access({ headers: { authorization: 'Bearer nope' } });
     expect(refused.pdkCalls).toEqual(['kong.request.get_headers', 'kong.response.exit']);
@@ -233,6 +233,17 @@ describe('PDK call budget', () => {
     });
     expectRefused(outcome, 500);
     expect(outcome.exit?.body).toEqual({ message: 'An unexpected error occurred' });
+  });
+
+  it('returns 500 without ever writing X-Credential-Identifier when a call before the identity fails', async () => {
+    const token = await okta.token(client.client_id, client.client_secret as string);
+    const outcome = await access({
+      headers: { authorization: `Bearer ${token}`, 'x-client-id': 'forged' },
+      stepErrors: { 'kong.service.request.clear_header': 'header clear failed' },
+    });
+    expectRefused(outcome, 500);
+    expect(outcome.pdkCalls).not.toContain('kong.service.request.set_headers');
+    expect(outcome.upstreamHeaders['x-credential-identifier']).toBeUndefined();
   });
 
   it('does not proxy when Kong fails the header read', async () => {
