@@ -7,6 +7,7 @@ import { CLIENT_NAME_PREFIX, type CreationLimit, applicationService } from './do
 import { authStrategyService } from './domain/auth-strategies';
 import { dcrProviderService } from './domain/dcr-providers';
 import { developerService } from './domain/developers';
+import { type AccountOptions, accountService } from './domain/accounts';
 import { startHousekeeping } from './domain/housekeeping';
 import { type LateRegistrationCleanup, lateRegistrationCleanup } from './domain/late-registrations';
 import { RECONCILE_GRACE_SECONDS, reconciler } from './domain/reconcile';
@@ -18,6 +19,7 @@ import { authStrategyRoutes } from './routes/auth-strategies';
 import { dcrProviderRoutes } from './routes/dcr-providers';
 import { developerRoutes } from './routes/developers';
 import { internalRoutes } from './routes/internal';
+import { portalDeveloperRoutes } from './routes/portal-developers';
 import { reconcileRoutes } from './routes/reconcile';
 import { registrationRoutes } from './routes/registrations';
 import { registerProblemHandlers } from './http/problems';
@@ -29,6 +31,8 @@ export interface AppOptions {
   store: Store;
   adminToken: string;
   gatewayToken: string;
+  /** Developer accounts: the mail transport and the settings (admin-created developers get an invitation). */
+  accounts: AccountOptions;
   /** The provider types on offer (default: every driver). */
   drivers?: DriverRegistry;
   /** Total deadline of one IdP operation, retries included (default 10 s). */
@@ -95,7 +99,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const idpTimeoutMs = options.idpTimeoutMs ?? 10_000;
   const providers = dcrProviderService(store, drivers, { timeoutMs: idpTimeoutMs });
   const strategies = authStrategyService(store);
-  const developers = developerService(store);
+  const accounts = accountService(store, options.accounts);
+  const developers = developerService(store, accounts.passwords.invite);
   const creationLimit = options.creationLimit ?? { count: 20, windowMs: 3_600_000 };
   const clientNamePrefix = options.clientNamePrefix ?? CLIENT_NAME_PREFIX;
   const backoff = options.deletionBackoff ?? { baseMs: 5_000, maxMs: 3_600_000 };
@@ -114,6 +119,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(dcrProviderRoutes(providers, Object.keys(drivers), adminOnly));
   await app.register(authStrategyRoutes(strategies, adminOnly));
   await app.register(developerRoutes(developers, adminOnly));
+  await app.register(portalDeveloperRoutes(accounts.statuses, adminOnly));
   await app.register(applicationRoutes(store, applications, deletion, developerOnly));
   const adminOrDeveloper = requireAdminOrDeveloper(options.adminToken, store.developers.getByTokenHash);
   await app.register(registrationRoutes(store, applications, registrations, { developerOnly, adminOnly, adminOrDeveloper }));

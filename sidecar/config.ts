@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { isIP } from 'node:net';
+import { ACCOUNT_DEFAULTS, type AccountSettings } from './domain/accounts/settings';
 
 /** The sidecar's settings, read from the environment once at start-up. */
 export interface SidecarConfig {
@@ -18,6 +20,17 @@ export interface SidecarConfig {
   creationLimitPerHour: number;
   /** The name prefix of our clients at the IdP; reconcile touches no other client. */
   clientNamePrefix: string;
+  /** Where the portal (the developers' face: `/api/v2`) listens. */
+  portalPort: number;
+  portalHost: string;
+  /** Other origins whose front ends may call `/api/v2` with the portal's cookie (credentialed CORS). */
+  portalAllowedOrigins: string[];
+  /** Peers whose X-Forwarded-For is believed (addresses or CIDRs); anyone else's address is the socket's. */
+  trustedProxies: string[];
+  accounts: AccountSettings;
+  /** Unset: mails are `.eml` files in `<dataDir>/mail`. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
 }
 
 /** A setting that is missing or malformed; the message names the variable and never echoes its value. */
@@ -82,8 +95,62 @@ function databaseUrl(env: NodeJS.ProcessEnv): string | undefined {
   return value;
 }
 
+function flag(env: NodeJS.ProcessEnv, variable: string, fallback: boolean): boolean {
+  const value = env[variable];
+  if (!value) return fallback;
+  if (value !== 'true' && value !== 'false') throw new ConfigError(variable, 'must be true or false');
+  return value === 'true';
+}
+
+function origin(variable: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(variable, 'must hold URLs (scheme, host and port)');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(variable, 'must hold http(s) URLs');
+  return url.origin;
+}
+
+const list = (env: NodeJS.ProcessEnv, variable: string) =>
+  (env[variable] ?? '').split(',').map((value) => value.trim()).filter(Boolean);
+
+function trustedProxies(env: NodeJS.ProcessEnv): string[] {
+  const values = list(env, 'SIDECAR_TRUSTED_PROXIES');
+  for (const value of values) {
+    const [address, bits, extra] = value.split('/');
+    if (extra !== undefined || !isIP(address ?? '') || (bits !== undefined && !/^\d{1,3}$/.test(bits))) {
+      throw new ConfigError('SIDECAR_TRUSTED_PROXIES', 'must be comma-separated IP addresses or CIDR ranges');
+    }
+  }
+  return values;
+}
+
+function accountSettings(env: NodeJS.ProcessEnv, portalPort: number): AccountSettings {
+  const defaults = ACCOUNT_DEFAULTS;
+  const minutes = 60_000;
+  return {
+    ...defaults,
+    portalUrl: origin('PORTAL_PUBLIC_URL', env.PORTAL_PUBLIC_URL || `http://127.0.0.1:${portalPort}`),
+    autoApproveDevelopers: flag(env, 'PORTAL_AUTO_APPROVE_DEVELOPERS', defaults.autoApproveDevelopers),
+    requireEmailVerification: flag(env, 'PORTAL_REQUIRE_EMAIL_VERIFICATION', defaults.requireEmailVerification),
+    session: {
+      idleMs: integer(env, 'PORTAL_SESSION_IDLE_MINUTES', defaults.session.idleMs / minutes, 1, 1440) * minutes,
+      absoluteMs: integer(env, 'PORTAL_SESSION_ABSOLUTE_HOURS', defaults.session.absoluteMs / (60 * minutes), 1, 720) * 60 * minutes,
+    },
+  };
+}
+
+function smtpUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const value = env.SMTP_URL;
+  if (value && !/^smtps?:\/\//.test(value)) throw new ConfigError('SMTP_URL', 'must be an smtp:// or smtps:// URL');
+  return value || undefined;
+}
+
 /** Reads and checks every setting; throws ConfigError for the first bad one. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig {
+  const portalPort = integer(env, 'PORTAL_PORT', 8081, 1, 65535);
   return {
     port: integer(env, 'SIDECAR_PORT', 8080, 1, 65535),
     host: env.SIDECAR_HOST ?? '127.0.0.1',
@@ -96,5 +163,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig 
     idpTimeoutMs: integer(env, 'SIDECAR_IDP_TIMEOUT_MS', 10_000, 100, 120_000),
     creationLimitPerHour: integer(env, 'SIDECAR_APPLICATION_CREATIONS_PER_HOUR', 20, 1, 100_000),
     clientNamePrefix: clientNamePrefix(env),
+    portalPort,
+    portalHost: env.PORTAL_HOST ?? '127.0.0.1',
+    portalAllowedOrigins: list(env, 'PORTAL_ALLOWED_ORIGINS').map((value) => origin('PORTAL_ALLOWED_ORIGINS', value)),
+    trustedProxies: trustedProxies(env),
+    accounts: accountSettings(env, portalPort),
+    smtpUrl: smtpUrl(env),
+    mailFrom: env.PORTAL_MAIL_FROM || 'Developer Portal <portal@localhost>',
   };
 }

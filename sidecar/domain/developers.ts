@@ -2,17 +2,17 @@ import { generateToken, hashToken } from '../crypto/tokens';
 import type { Store } from '../store';
 import { StoreConstraintError } from '../store/errors';
 import type { Developer, PageRequest } from '../store/records';
+import { DEVELOPER_TOKEN_PREFIX as TOKEN_PREFIX } from './accounts/api-token';
+import { normalizeEmail } from './accounts/sign-up';
 import { conflict, notFound } from './errors';
-
-/** Developer tokens say what they are, so that secret scanners and people recognise them. */
-const TOKEN_PREFIX = 'kdcr_dev';
 
 export interface DeveloperInput {
   email: string;
   full_name: string;
 }
 
-export function developerService(store: Store) {
+/** `invite` mails an admin-created developer the link to choose a password. */
+export function developerService(store: Store, invite: (developer: Developer) => Promise<void>) {
   const get = async (id: string) => {
     const developer = await store.developers.get(id);
     if (!developer) throw notFound('developer', id);
@@ -26,7 +26,8 @@ export function developerService(store: Store) {
     async create(input: DeveloperInput): Promise<Developer & { token: string }> {
       const token = generateToken(TOKEN_PREFIX);
       try {
-        const developer = await store.developers.create({ ...input, token_hash: hashToken(token) });
+        const developer = await store.developers.create({ ...input, email: normalizeEmail(input.email), token_hash: hashToken(token) });
+        await invite(developer);
         return { ...developer, token };
       } catch (error) {
         if (error instanceof StoreConstraintError && error.violation === 'unique') {

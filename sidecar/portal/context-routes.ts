@@ -1,0 +1,30 @@
+import type { FastifyInstance } from 'fastify';
+import type { Static } from '@sinclair/typebox';
+import { ORG_ID, PORTAL_ID } from '../domain/portal';
+import type { Store } from '../store';
+import { errorResponses } from '../routes/schemas';
+import { PortalContext } from './schemas';
+
+/**
+ * `GET /api/v2/portal`: a private portal (`is_public: false`: Kong's portal front end offers applications only
+ * then) with email and password sign-in and no SSO, RBAC or analytics.
+ */
+export function portalContextRoutes(store: Store, portalUrl: string) {
+  const context = async (): Promise<Static<typeof PortalContext>> => ({
+    portal_id: PORTAL_ID,
+    org_id: ORG_ID,
+    featureset_id: 'self-hosted',
+    feature_set: 'self-hosted',
+    basic_auth_enabled: true,
+    oidc_auth_enabled: false,
+    is_public: false,
+    rbac_enabled: false,
+    dcr_provider_ids: (await store.providers.listAll()).map((provider) => provider.id),
+    allowed_time_period: '',
+    name: 'Developer Portal',
+    canonical_domain: new URL(portalUrl).host,
+  });
+  return async (app: FastifyInstance) => {
+    app.get('/api/v2/portal', { schema: { tags: ['portal'], response: { 200: PortalContext, ...errorResponses } } }, context);
+  };
+}
