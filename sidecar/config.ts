@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { isIP } from 'node:net';
-import { ACCOUNT_DEFAULTS, type AccountSettings } from './domain/accounts/settings';
+import type { AccountSettings } from './domain/accounts/settings';
+import { DEFAULTS } from './defaults';
 
 /** The sidecar's settings, read from the environment once at start-up. */
 export interface SidecarConfig {
@@ -31,6 +32,8 @@ export interface SidecarConfig {
   /** Unset: mails are `.eml` files in `<dataDir>/mail`. */
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** The declarative file Kong reads (kong.yml): its services are what applications can register for. */
+  kongDeclarativeConfig: string | undefined;
 }
 
 /** A setting that is missing or malformed; the message names the variable and never echoes its value. */
@@ -80,7 +83,7 @@ function integer(env: NodeJS.ProcessEnv, variable: string, fallback: number, min
 }
 
 function clientNamePrefix(env: NodeJS.ProcessEnv): string {
-  const value = env.SIDECAR_CLIENT_NAME_PREFIX || 'kong-dcr-';
+  const value = env.SIDECAR_CLIENT_NAME_PREFIX || DEFAULTS.clientNamePrefix;
   // Long and plain enough to be a safe prefix match at the IdP: reconcile deletes what matches it.
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{3,39}$/.test(value)) {
     throw new ConfigError('SIDECAR_CLIENT_NAME_PREFIX', 'must be 4 to 40 letters, digits, ".", "_" or "-"');
@@ -128,7 +131,7 @@ function trustedProxies(env: NodeJS.ProcessEnv): string[] {
 }
 
 function accountSettings(env: NodeJS.ProcessEnv, portalPort: number): AccountSettings {
-  const defaults = ACCOUNT_DEFAULTS;
+  const defaults = DEFAULTS.accounts;
   const minutes = 60_000;
   return {
     ...defaults,
@@ -150,25 +153,26 @@ function smtpUrl(env: NodeJS.ProcessEnv): string | undefined {
 
 /** Reads and checks every setting; throws ConfigError for the first bad one. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig {
-  const portalPort = integer(env, 'PORTAL_PORT', 8081, 1, 65535);
+  const portalPort = integer(env, 'PORTAL_PORT', DEFAULTS.portalPort, 1, 65535);
   return {
-    port: integer(env, 'SIDECAR_PORT', 8080, 1, 65535),
-    host: env.SIDECAR_HOST ?? '127.0.0.1',
-    dataDir: path.resolve(env.SIDECAR_DATA_DIR || './data'),
+    port: integer(env, 'SIDECAR_PORT', DEFAULTS.port, 1, 65535),
+    host: env.SIDECAR_HOST ?? DEFAULTS.host,
+    dataDir: path.resolve(env.SIDECAR_DATA_DIR || DEFAULTS.dataDir),
     databaseUrl: databaseUrl(env),
     adminToken: requiredToken(env, 'SIDECAR_ADMIN_TOKEN'),
     gatewayToken: requiredToken(env, 'SIDECAR_GATEWAY_TOKEN'),
     encryptionKey: encryptionKey(env),
     previousEncryptionKeys: previousEncryptionKeys(env),
-    idpTimeoutMs: integer(env, 'SIDECAR_IDP_TIMEOUT_MS', 10_000, 100, 120_000),
-    creationLimitPerHour: integer(env, 'SIDECAR_APPLICATION_CREATIONS_PER_HOUR', 20, 1, 100_000),
+    idpTimeoutMs: integer(env, 'SIDECAR_IDP_TIMEOUT_MS', DEFAULTS.idpTimeoutMs, 100, 120_000),
+    creationLimitPerHour: integer(env, 'SIDECAR_APPLICATION_CREATIONS_PER_HOUR', DEFAULTS.creationLimit.count, 1, 100_000),
     clientNamePrefix: clientNamePrefix(env),
     portalPort,
-    portalHost: env.PORTAL_HOST ?? '127.0.0.1',
+    portalHost: env.PORTAL_HOST ?? DEFAULTS.portalHost,
     portalAllowedOrigins: list(env, 'PORTAL_ALLOWED_ORIGINS').map((value) => origin('PORTAL_ALLOWED_ORIGINS', value)),
     trustedProxies: trustedProxies(env),
     accounts: accountSettings(env, portalPort),
     smtpUrl: smtpUrl(env),
-    mailFrom: env.PORTAL_MAIL_FROM || 'Developer Portal <portal@localhost>',
+    mailFrom: env.PORTAL_MAIL_FROM || DEFAULTS.mailFrom,
+    kongDeclarativeConfig: env.SIDECAR_KONG_DECLARATIVE_CONFIG ? path.resolve(env.SIDECAR_KONG_DECLARATIVE_CONFIG) : undefined,
   };
 }

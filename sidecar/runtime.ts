@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { AppOptions } from './app';
 import type { SidecarConfig } from './config';
+import { DEFAULTS } from './defaults';
 import { createCipher, encryptionKey } from './crypto/cipher';
 import type { AccountOptions } from './domain/accounts';
 import { createMailer } from './mail/transport';
@@ -27,7 +28,8 @@ export function appOptionsFrom(config: SidecarConfig, store: Store): AppOptions 
     accounts: accountOptionsFrom(config),
     idpTimeoutMs: config.idpTimeoutMs,
     clientNamePrefix: config.clientNamePrefix,
-    creationLimit: { count: config.creationLimitPerHour, windowMs: 3_600_000 },
+    creationLimit: { ...DEFAULTS.creationLimit, count: config.creationLimitPerHour },
+    ...(config.kongDeclarativeConfig && { kongDeclarativeConfig: config.kongDeclarativeConfig }),
   };
 }
 

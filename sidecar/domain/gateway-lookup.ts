@@ -1,5 +1,5 @@
 import type { Store } from '../store';
-import { notFound } from './errors';
+import { NotFound } from './errors';
 
 /**
  * What the gateway plugin needs to map a client ID: the application, its developer and the services it is
@@ -7,9 +7,9 @@ import { notFound } from './errors';
  */
 export async function applicationByClientId(store: Store, clientId: string) {
   const application = await store.applications.getByClientId(clientId);
-  if (!application || application.status !== 'active') throw notFound('application with client ID', clientId);
+  if (!application || application.status !== 'active') throw new NotFound('application with client ID', clientId);
   const developer = await store.developers.get(application.developer_id);
-  if (!developer) throw notFound('application with client ID', clientId);
+  if (!developer) throw new NotFound('application with client ID', clientId);
   return {
     application: { id: application.id, name: application.name, status: application.status },
     developer: { id: developer.id, email: developer.email },

@@ -37,6 +37,8 @@ export async function buildPortalApp(options: PortalAppOptions): Promise<Fastify
       ...(options.logStream && { stream: options.logStream }),
     },
     trustProxy: options.trustedProxies.length > 0 ? options.trustedProxies : false,
+    // As the sidecar's listener: unknown fields of a closed body are refused, not dropped.
+    ajv: { customOptions: { removeAdditional: false } },
   });
   registerProblemHandlers(app);
   app.addSchema(ProblemSchema);

@@ -1,6 +1,6 @@
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { AccountSessions, ActiveSession } from '../domain/accounts/sessions';
-import { ProblemError } from '../domain/errors';
+import { NoSession } from '../domain/accounts/problems';
 import type { SessionCookie } from './session-cookie';
 
 declare module 'fastify' {
@@ -14,7 +14,7 @@ declare module 'fastify' {
 export function requirePortalSession(sessions: AccountSessions, cookie: SessionCookie): onRequestAsyncHookHandler {
   return async (request: FastifyRequest) => {
     const active = await sessions.resolve(cookie.read(request), 'portal');
-    if (!active) throw new ProblemError(401, 'Unauthorized', 'Unauthorized');
+    if (!active) throw new NoSession();
     request.portalSession = active;
   };
 }

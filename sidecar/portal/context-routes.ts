@@ -1,16 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import type { Static } from '@sinclair/typebox';
 import { ORG_ID, PORTAL_ID } from '../domain/portal';
 import type { Store } from '../store';
-import { errorResponses } from '../routes/schemas';
-import { PortalContext } from './schemas';
+import { PortalContext } from '../domain/shapes/portal';
+import { operation } from '../routes/schemas';
 
 /**
  * `GET /api/v2/portal`: a private portal (`is_public: false`: Kong's portal front end offers applications only
  * then) with email and password sign-in and no SSO, RBAC or analytics.
  */
 export function portalContextRoutes(store: Store, portalUrl: string) {
-  const context = async (): Promise<Static<typeof PortalContext>> => ({
+  const context = async (): Promise<PortalContext> => ({
     portal_id: PORTAL_ID,
     org_id: ORG_ID,
     featureset_id: 'self-hosted',
@@ -25,6 +24,6 @@ export function portalContextRoutes(store: Store, portalUrl: string) {
     canonical_domain: new URL(portalUrl).host,
   });
   return async (app: FastifyInstance) => {
-    app.get('/api/v2/portal', { schema: { tags: ['portal'], response: { 200: PortalContext, ...errorResponses } } }, context);
+    app.get('/api/v2/portal', operation(undefined, { summary: 'Get portal context', tags: ['portal'], response: { 200: PortalContext } }), context);
   };
 }

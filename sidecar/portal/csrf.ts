@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ProblemError } from '../domain/errors';
+import { Forbidden, ProblemError } from '../domain/errors';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -15,12 +15,12 @@ export function enforceCsrfRules(app: FastifyInstance, origins: { own: string; a
   app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body: Buffer, done) => {
     if (body.length === 0) done(null, undefined);
-    else done(new ProblemError(415, 'Unsupported Media Type', 'a request body must be sent as application/json'));
+    else done(new ProblemError(415, 'a request body must be sent as application/json'));
   });
   const accepted = new Set([origins.own, ...origins.allowed]);
   app.addHook('onRequest', async (request) => {
     const origin = request.headers.origin;
     if (SAFE_METHODS.has(request.method) || origin === undefined) return;
-    if (!accepted.has(origin)) throw new ProblemError(403, 'Forbidden', `requests from origin ${origin} are not accepted`);
+    if (!accepted.has(origin)) throw new Forbidden(`requests from origin ${origin} are not accepted`);
   });
 }

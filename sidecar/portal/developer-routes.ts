@@ -1,107 +1,115 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import { type Static, Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
 import type { AccountService } from '../domain/accounts';
-import { errorResponses } from '../routes/schemas';
-import { activeSession, requirePortalSession } from './auth';
 import {
   ApiTokenInfo,
   AuthenticateRequest,
   ChangePasswordRequest,
-  Developer,
   NewApiToken,
+  PortalDeveloper,
   RegisterPayload,
   ResetPasswordPayload,
   ResetPasswordRequest,
   VerifyEmailRequest,
   VerifyEmailResponse,
-} from './schemas';
+} from '../domain/shapes/portal';
+import { type OperationSpec, operation } from '../routes/schemas';
+import { activeSession, requirePortalSession } from './auth';
 import type { SessionCookie } from './session-cookie';
 
 const tags = ['developer'];
-const NoContent = { 204: Type.Null(), ...errorResponses };
+const NO_CONTENT = { 204: Type.Null() };
 
-/** Portal API v2 `/api/v2/developer*`: sign-up, sign-in by cookie session, passwords, and our personal API token. */
+/** Portal API v2 `/api/v2/developer*`: sign-up, sign-in to a cookie session, passwords, and our personal API token. */
 export function developerApiRoutes(accounts: AccountService, cookie: SessionCookie) {
   const signedIn = requirePortalSession(accounts.sessions, cookie);
-  const startSession = async (reply: FastifyReply, developerId: string) => {
-    const { id } = await accounts.sessions.start(developerId, 'portal');
-    cookie.set(reply, id);
-  };
+  /** An operation for a signed-in developer (the portal cookie; never a bearer token). */
+  const withSession = (spec: OperationSpec) => ({ ...operation(undefined, { ...spec, errors: [401, ...(spec.errors ?? [])] }), onRequest: signedIn });
 
   return async (app: FastifyInstance) => {
-    app.post<{ Body: Static<typeof RegisterPayload> }>(
+    app.post<{ Body: RegisterPayload }>(
       '/api/v2/developer',
-      { schema: { tags, body: RegisterPayload, response: { 201: Type.Null(), ...errorResponses } } },
-      async (request, reply) => {
-        await accounts.signUps.register(request.body, request.ip);
-        return reply.code(201).send();
-      },
+      operation(undefined, {
+        summary: 'Register',
+        description: 'the same answer whether the email is known or not: only the mail differs',
+        tags,
+        body: RegisterPayload,
+        response: { 201: Type.Null() },
+        errors: [429],
+      }),
+      async (request, reply) => reply.code(201).send(await accounts.signUps.register(request.body, request.ip)),
     );
-    app.post<{ Body: Static<typeof AuthenticateRequest> }>(
+    app.post<{ Body: AuthenticateRequest }>(
       '/api/v2/developer/authenticate',
-      { schema: { tags, body: AuthenticateRequest, response: NoContent } },
+      operation(undefined, { summary: 'Authenticate', tags, body: AuthenticateRequest, response: NO_CONTENT, errors: [401, 429] }),
       async (request, reply) => {
-        const developer = await accounts.signIns.authenticate(request.body.username, request.body.password, request.ip);
-        await startSession(reply, developer.id);
+        const { username, password } = request.body;
+        cookie.set(reply, (await accounts.signIns.authenticate(username, password, request.ip, 'portal')).sessionId);
         return reply.code(204).send();
       },
     );
-    app.post('/api/v2/developer/logout', { schema: { tags, response: NoContent } }, async (request, reply) => {
+    app.post('/api/v2/developer/logout', operation(undefined, { summary: 'Logout', tags, response: NO_CONTENT }), async (request, reply) => {
       await accounts.sessions.end(cookie.read(request), 'portal');
       cookie.clear(reply);
       return reply.code(204).send();
     });
-    app.get('/api/v2/developer/me', { onRequest: signedIn, schema: { tags, response: { 200: Developer, ...errorResponses } } }, async (request) =>
+    app.get('/api/v2/developer/me', withSession({ summary: 'Retrieve my account', tags, response: { 200: PortalDeveloper } }), async (request) =>
       activeSession(request).developer,
     );
-    // Sessions live server-side, so a refresh renews the session under a new id (the old one ends).
-    app.post('/api/v2/developer/refresh', { onRequest: signedIn, schema: { tags, response: NoContent } }, async (request, reply) => {
-      const { developer } = activeSession(request);
-      await accounts.sessions.end(cookie.read(request), 'portal');
-      await startSession(reply, developer.id);
-      return reply.code(204).send();
-    });
-    app.post<{ Body: Static<typeof VerifyEmailRequest> }>(
+    app.post(
+      '/api/v2/developer/refresh',
+      withSession({ summary: 'Refresh', description: 'the session continues under a new id', tags, response: NO_CONTENT }),
+      async (request, reply) => {
+        cookie.set(reply, await accounts.sessions.renew(activeSession(request)));
+        return reply.code(204).send();
+      },
+    );
+    app.post<{ Body: VerifyEmailRequest }>(
       '/api/v2/developer/verify-email',
-      { schema: { tags, body: VerifyEmailRequest, response: { 202: VerifyEmailResponse, ...errorResponses } } },
+      operation(undefined, { summary: 'Verify email', tags, body: VerifyEmailRequest, response: { 202: VerifyEmailResponse }, errors: [404] }),
       async (request, reply) => reply.code(202).send(await accounts.signUps.verifyEmail(request.body.token)),
     );
-    app.post<{ Body: Static<typeof ResetPasswordPayload> }>(
+    app.post<{ Body: ResetPasswordPayload }>(
       '/api/v2/developer/forgot-password',
-      { schema: { tags, body: ResetPasswordPayload, response: { 200: Type.Null(), ...errorResponses } } },
-      async (request, reply) => {
-        await accounts.passwords.forgot(request.body.email, request.ip);
-        return reply.code(200).send();
-      },
+      operation(undefined, { summary: 'Forgot password', tags, body: ResetPasswordPayload, response: { 200: Type.Null() }, errors: [429] }),
+      async (request, reply) => reply.code(200).send(await accounts.passwords.forgot(request.body.email, request.ip)),
     );
-    app.post<{ Body: Static<typeof ResetPasswordRequest> }>(
+    app.post<{ Body: ResetPasswordRequest }>(
       '/api/v2/developer/reset-password',
-      { schema: { tags, body: ResetPasswordRequest, response: NoContent } },
-      async (request, reply) => {
-        await accounts.passwords.reset(request.body.token, request.body.password);
-        return reply.code(204).send();
-      },
+      operation(undefined, { summary: 'Reset password', tags, body: ResetPasswordRequest, response: NO_CONTENT, errors: [404] }),
+      async (request, reply) => reply.code(204).send(await accounts.passwords.reset(request.body.token, request.body.password)),
     );
-    app.post<{ Body: Static<typeof ChangePasswordRequest> }>(
+    app.post<{ Body: ChangePasswordRequest }>(
       '/api/v2/developer/me/password',
-      { onRequest: signedIn, schema: { tags, body: ChangePasswordRequest, response: NoContent } },
+      withSession({
+        summary: 'Change my password',
+        description: 'every session of the developer ends; this browser gets a new one',
+        tags,
+        body: ChangePasswordRequest,
+        response: NO_CONTENT,
+        errors: [429],
+      }),
       async (request, reply) => {
+        const { current_password, new_password } = request.body;
         const { developer } = activeSession(request);
-        await accounts.passwords.change(developer, request.body.current_password, request.body.new_password, request.ip);
-        // Every session ended with the change; this browser proved the password just now, so it gets a new one.
-        await startSession(reply, developer.id);
+        cookie.set(reply, await accounts.passwords.change(developer, current_password, new_password, request.ip, 'portal'));
         return reply.code(204).send();
       },
     );
-    app.get('/api/v2/developer/me/token', { onRequest: signedIn, schema: { tags, response: { 200: ApiTokenInfo, ...errorResponses } } }, async (request) =>
-      accounts.apiTokens.get(activeSession(request).developer.id),
+    app.get(
+      '/api/v2/developer/me/token',
+      withSession({ summary: 'My personal API token, without its value', tags, response: { 200: ApiTokenInfo }, errors: [404] }),
+      async (request) => accounts.apiTokens.get(activeSession(request).developer.id),
     );
-    app.post('/api/v2/developer/me/token', { onRequest: signedIn, schema: { tags, response: { 201: NewApiToken, ...errorResponses } } }, async (request, reply) =>
-      reply.code(201).send(await accounts.apiTokens.create(activeSession(request).developer.id)),
+    app.post(
+      '/api/v2/developer/me/token',
+      withSession({ summary: 'Create my personal API token', description: 'shown this once; a previous one stops working', tags, response: { 201: NewApiToken } }),
+      async (request, reply) => reply.code(201).send(await accounts.apiTokens.create(activeSession(request).developer.id)),
     );
-    app.delete('/api/v2/developer/me/token', { onRequest: signedIn, schema: { tags, response: NoContent } }, async (request, reply) => {
-      await accounts.apiTokens.revoke(activeSession(request).developer.id);
-      return reply.code(204).send();
-    });
+    app.delete(
+      '/api/v2/developer/me/token',
+      withSession({ summary: 'Revoke my personal API token', tags, response: NO_CONTENT }),
+      async (request, reply) => reply.code(204).send(await accounts.apiTokens.revoke(activeSession(request).developer.id)),
+    );
   };
 }

@@ -1,4 +1,4 @@
-import type { Dialect } from 'kysely';
+import type { Dialect, Kysely } from 'kysely';
 
 /** What goes wrong in a write, in words the query layer can act on whatever the database. */
 export type ConstraintViolation = 'unique' | 'foreign_key';
@@ -7,4 +7,9 @@ export type ConstraintViolation = 'unique' | 'foreign_key';
 export interface DatabaseDialect {
   dialect: Dialect;
   constraintViolation(error: unknown): ConstraintViolation | undefined;
+  /**
+   * The schema our tables live in, for databases that have schemas: the migrator looks for its own tables there
+   * only (otherwise another schema's migration tables in the same database would count as ours).
+   */
+  schemaOf?(db: Kysely<any>): Promise<string>;
 }

@@ -38,7 +38,7 @@ export function openStore({ dialect, cipher, now = () => new Date() }: StoreOpti
     sessions: sessionRepository(ctx),
     accountTokens: accountTokenRepository(ctx),
     rateLimits: rateLimitRepository(ctx),
-    migrate: () => migrateToLatest(db as Kysely<unknown>),
+    migrate: async () => migrateToLatest(db as Kysely<unknown>, await dialect.schemaOf?.(db)),
     /** Resolves when the database answers a query (readiness). */
     async ping(): Promise<void> {
       await sql`select 1`.execute(db);

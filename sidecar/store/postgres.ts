@@ -1,4 +1,4 @@
-import { PostgresDialect } from 'kysely';
+import { PostgresDialect, sql } from 'kysely';
 import { Pool } from 'pg';
 import type { DatabaseDialect } from './dialect';
 
@@ -18,6 +18,10 @@ export function postgresDialect(url: string, schema?: string): DatabaseDialect {
       if (code === '23505') return 'unique';
       if (code === '23503') return 'foreign_key';
       return undefined;
+    },
+    async schemaOf(db) {
+      const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+      return rows[0]?.schema ?? 'public';
     },
   };
 }

@@ -42,7 +42,7 @@ export interface Developer extends Timestamps {
   token_created_at: string | null;
 }
 
-export type ApplicationStatus = 'active' | 'pending_deletion';
+export type ApplicationStatus = 'active' | 'disabled' | 'pending_deletion';
 
 export interface Application extends Omit<ApplicationRow, 'redirect_uris' | 'idp_secrets' | 'status'> {
   redirect_uris: string[];

@@ -7,7 +7,8 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { type AppOptions, buildApp } from '../../sidecar/app';
 import { createCipher, encryptionKey } from '../../sidecar/crypto/cipher';
 import type { AccountOptions } from '../../sidecar/domain/accounts';
-import { ACCOUNT_DEFAULTS, type AccountSettings } from '../../sidecar/domain/accounts/settings';
+import { DEFAULTS } from '../../sidecar/defaults';
+import type { AccountSettings } from '../../sidecar/domain/accounts/settings';
 import { createMailer } from '../../sidecar/mail/transport';
 import { type Store, openStore } from '../../sidecar/store';
 import { type TestDatabase, sqliteTestDatabase } from './sidecar-databases';
@@ -74,6 +75,6 @@ export const TEST_PORTAL_URL = 'http://portal.test:8081';
 export function testAccountOptions(mailDir: string, settings: Partial<AccountSettings> = {}): AccountOptions {
   return {
     mailer: createMailer({ directory: mailDir, from: 'Developer Portal <portal@portal.test>' }),
-    settings: { ...ACCOUNT_DEFAULTS, portalUrl: TEST_PORTAL_URL, ...settings },
+    settings: { ...DEFAULTS.accounts, portalUrl: TEST_PORTAL_URL, ...settings },
   };
 }

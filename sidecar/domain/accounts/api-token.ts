@@ -1,6 +1,6 @@
 import { generateToken, hashToken } from '../../crypto/tokens';
 import type { Store } from '../../store';
-import { ProblemError } from '../errors';
+import { TitledProblem } from './problems';
 import { unheldTokenHash } from './sign-up';
 
 /** The prefix of developer tokens since the first admin API (secret scanners know it). */
@@ -18,7 +18,7 @@ export function apiTokens(store: Store) {
     },
     async get(developerId: string): Promise<{ created_at: string }> {
       const developer = await store.developers.get(developerId);
-      if (!developer?.token_created_at) throw new ProblemError(404, 'Not Found', 'you have no personal API token');
+      if (!developer?.token_created_at) throw new TitledProblem(404, 'Not Found', 'you have no personal API token');
       return { created_at: developer.token_created_at };
     },
     async revoke(developerId: string): Promise<void> {

@@ -26,7 +26,7 @@ export function accountService(store: Store, { mailer, settings }: AccountOption
   return {
     settings,
     signUps: signUps({ store, mailer, mails, links, limits, settings }),
-    signIns: signIns(store, limits, settings),
+    signIns: signIns(store, limits, sessions, settings),
     sessions,
     passwords: passwords({ store, mailer, mails, links, limits, sessions }),
     apiTokens: apiTokens(store),

@@ -1,13 +1,11 @@
 import type { Store } from '../../store';
-import { ProblemError } from '../errors';
+import { TooManyRequests } from '../errors';
 import type { AccountSettings } from './settings';
 
 const HOUR = 3_600_000;
 
 const tooManyRequests = (until: Date) =>
-  new ProblemError(429, 'Too Many Requests', 'Too many attempts; try again later', {
-    retryAfter: Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000)),
-  });
+  new TooManyRequests('Too many attempts; try again later', Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000)));
 
 /** One counted sign-in attempt: a failure unless `succeeded` takes it back. */
 export interface SignInAttempt {

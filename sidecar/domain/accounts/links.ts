@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hashToken } from '../../crypto/tokens';
 import type { Store } from '../../store';
 import type { AccountTokenPurpose } from '../../store/account-tokens';
-import { ProblemError } from '../errors';
+import { LinkExpired, LinkNotFound } from './problems';
 import type { AccountSettings } from './settings';
 
 /** A redeemed link: whose, and what for. */
@@ -26,8 +26,8 @@ export function accountLinks(store: Store, settings: Pick<AccountSettings, 'link
     /** 404 when unknown or used already, 410 when expired (Portal API v2's answers); either way it is spent. */
     async redeem(token: string, purposes: AccountTokenPurpose[]): Promise<RedeemedLink> {
       const found = await store.accountTokens.consume(hashToken(token), purposes);
-      if (!found) throw new ProblemError(404, 'Not Found', 'The provided token was not found');
-      if (new Date(found.expiresAt).getTime() <= Date.now()) throw new ProblemError(410, 'Gone', 'The token has expired');
+      if (!found) throw new LinkNotFound();
+      if (new Date(found.expiresAt).getTime() <= Date.now()) throw new LinkExpired();
       return { developerId: found.developerId, purpose: found.purpose };
     },
   };

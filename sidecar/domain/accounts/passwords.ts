@@ -2,7 +2,8 @@ import { hashPassword, verifyPassword } from '../../crypto/passwords';
 import type { Mailer } from '../../mail/transport';
 import type { Store } from '../../store';
 import type { Developer } from '../../store/records';
-import { badRequest } from '../errors';
+import type { SessionFace } from '../../store/sessions';
+import { InvalidInput } from '../errors';
 import type { AccountLimits } from './limits';
 import type { AccountLinks } from './links';
 import type { AccountMails } from './mails';
@@ -43,14 +44,18 @@ export function passwords({ store, mailer, mails, links, limits, sessions }: Par
       if (developer && !developer.email_verified_at) await store.developers.markEmailVerified(developerId);
       await replace(developerId, password);
     },
-    /** The current password is required (and counted like a sign-in, so this is no way around the limits). */
-    async change(developer: Developer, current: string, next: string, address: string): Promise<void> {
+    /**
+     * The current password is required (and counted like a sign-in, so this is no way around the limits). Every
+     * session ends; the caller, who proved the password just now, gets a new one on `face`: its id is returned.
+     */
+    async change(developer: Developer, current: string, next: string, address: string, face: SessionFace): Promise<string> {
       const attempt = await limits.beginSignIn(developer.email, address);
       if (!(await verifyPassword(current, await store.developers.passwordHash(developer.id)))) {
-        throw badRequest('current_password', 'is not your current password');
+        throw InvalidInput.field('current_password', 'is not your current password');
       }
       await attempt.succeeded();
       await replace(developer.id, next);
+      return (await sessions.start(developer.id, face)).id;
     },
     /** An admin-created developer gets a link to choose a password. */
     async invite(developer: Developer): Promise<void> {

@@ -20,18 +20,20 @@ export function accountSessions(store: Store, settings: Pick<AccountSettings, 's
   const expired = (session: Session, now: number) =>
     new Date(session.lastSeenAt).getTime() + idleMs <= now || new Date(session.createdAt).getTime() + absoluteMs <= now;
 
+  /** A new session (a new id at every sign-in: no fixation); the id is returned this once, for the cookie. */
+  const start = async (developerId: string, face: SessionFace): Promise<{ id: string; session: Session }> => {
+    const id = randomBytes(32).toString('base64url');
+    const session = await store.sessions.create({
+      idHash: sessionIdHash(id),
+      face,
+      developerId,
+      csrfToken: randomBytes(32).toString('base64url'),
+    });
+    return { id, session };
+  };
+
   return {
-    /** A new session (a new id at every sign-in: no fixation); the id is returned this once, for the cookie. */
-    async start(developerId: string, face: SessionFace): Promise<{ id: string; session: Session }> {
-      const id = randomBytes(32).toString('base64url');
-      const session = await store.sessions.create({
-        idHash: sessionIdHash(id),
-        face,
-        developerId,
-        csrfToken: randomBytes(32).toString('base64url'),
-      });
-      return { id, session };
-    },
+    start,
     /**
      * The live session with this id for this face, its use recorded; undefined when unknown, issued for the
      * other face, timed out, or its developer is no longer approved.
@@ -48,6 +50,12 @@ export function accountSessions(store: Store, settings: Pick<AccountSettings, 's
       if (developer?.status !== 'approved') return undefined;
       await store.sessions.touch(session.idHash);
       return { session, developer };
+    },
+    /** The session under a new id (the old one ends): what a refresh does with server-side sessions. */
+    async renew(active: ActiveSession): Promise<string> {
+      await store.sessions.delete(active.session.idHash);
+      const { id } = await start(active.developer.id, active.session.face);
+      return id;
     },
     /** Ends one session (sign-out); an unknown id is already ended. */
     async end(id: string | undefined, face: SessionFace): Promise<void> {

@@ -1,4 +1,4 @@
-/** How developer accounts behave; `ACCOUNT_DEFAULTS` is the one source of the defaults (the safe ones). */
+/** How developer accounts behave; the defaults (the safe ones) are `DEFAULTS.accounts`. */
 export interface AccountSettings {
   /** The portal's public URL: the links in mails, and its own origin for CSRF checks. */
   portalUrl: string;
@@ -25,19 +25,6 @@ export interface SignInLimits {
   baseDelayMs: number;
   maxDelayMs: number;
 }
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-
-/** Every default but the portal's URL, which follows from where the portal listens. */
-export const ACCOUNT_DEFAULTS: Omit<AccountSettings, 'portalUrl'> = {
-  autoApproveDevelopers: false,
-  requireEmailVerification: true,
-  linkTtlMs: { verify_email: 24 * HOUR, reset_password: HOUR, invitation: 7 * 24 * HOUR },
-  session: { idleMs: 30 * MINUTE, absoluteMs: 12 * HOUR },
-  signIn: { windowMs: 15 * MINUTE, maxFailuresPerEmail: 5, maxFailuresPerAddress: 50, baseDelayMs: 1_000, maxDelayMs: 30_000 },
-  mailsPerAddressPerHour: 20,
-};
 
 /** Passwords: long enough to resist guessing, bounded so that the KDF's input stays small. */
 export const PASSWORD_LENGTH = { min: 12, max: 256 } as const;

@@ -1,5 +1,5 @@
 import type { DeveloperStatus } from '../../store/records';
-import { ProblemError } from '../errors';
+import { Conflict } from '../errors';
 
 /**
  * The developer state table (Konnect's statuses): a sign-up waits as `pending` for an admin's approval or
@@ -14,6 +14,6 @@ export const DEVELOPER_TRANSITIONS: Record<DeveloperStatus, readonly DeveloperSt
 
 export function checkDeveloperTransition(from: DeveloperStatus, to: DeveloperStatus): void {
   if (!DEVELOPER_TRANSITIONS[from].includes(to)) {
-    throw new ProblemError(409, 'Conflict', `a developer's status cannot change from ${from} to ${to}`);
+    throw new Conflict(`a developer's status cannot change from ${from} to ${to}`);
   }
 }
