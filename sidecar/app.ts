@@ -148,7 +148,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (housekeepingMs > 0) {
     const stop = startHousekeeping(
       store,
-      { deletion, lateRegistrations },
+      { deletion, lateRegistrations, accounts },
       { intervalMs: housekeepingMs, creationWindowMs: creationLimit.windowMs },
       app.log,
     );

@@ -165,6 +165,15 @@ describe.each(testDatabases)('portal session timeouts on %s', (_name, createData
     expect((await me(t, cookie)).statusCode).toBe(401);
   });
 
+  it('purges timed-out sessions in the background pass without their ever being presented again', async () => {
+    const { cookie } = await signedIn(t);
+    const idHash = hashToken(cookie.split('=')[1]!);
+    await sleep(500);
+    expect(await t.sidecar.store.sessions.find(idHash, 'portal')).toBeDefined();
+    await accountService(t.sidecar.store, t.sidecar.options.accounts).purgeExpired();
+    expect(await t.sidecar.store.sessions.find(idHash, 'portal')).toBeUndefined();
+  });
+
   it('returns 401 once a session in constant use passes the absolute timeout', async () => {
     const { cookie } = await signedIn(t);
     const started = Date.now();

@@ -11,6 +11,8 @@ import type { AccountSettings } from './settings';
 import { signIns } from './sign-in';
 import { signUps } from './sign-up';
 
+const HOUR = 3_600_000;
+
 /** What the account domain is built from: the store, the one mail transport and the settings. */
 export interface AccountOptions {
   mailer: Mailer;
@@ -31,6 +33,12 @@ export function accountService(store: Store, { mailer, settings }: AccountOption
     passwords: passwords({ store, mailer, mails, links, limits, sessions }),
     apiTokens: apiTokens(store),
     statuses: developerStatuses(store, sessions, settings),
+    /** Drops what can no longer be used: timed-out sessions, expired links, counts older than every window. */
+    async purgeExpired(): Promise<void> {
+      await sessions.purgeExpired();
+      await store.accountTokens.purgeExpired();
+      await store.rateLimits.purgeBefore(new Date(Date.now() - Math.max(settings.signIn.windowMs, HOUR)));
+    },
   };
 }
 
