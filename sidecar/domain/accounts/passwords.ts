@@ -1,21 +1,12 @@
 import { hashPassword, verifyPassword } from '../../crypto/passwords';
-import type { Mailer } from '../../mail/transport';
-import type { Store } from '../../store';
 import type { Developer } from '../../store/records';
 import type { SessionFace } from '../../store/sessions';
 import { InvalidInput } from '../errors';
-import type { AccountLimits } from './limits';
-import type { AccountLinks } from './links';
-import type { AccountMails } from './mails';
+import type { MailingParts } from './parts';
 import type { AccountSessions } from './sessions';
 import { normalizeEmail } from './sign-up';
 
-interface Parts {
-  store: Store;
-  mailer: Mailer;
-  mails: AccountMails;
-  links: AccountLinks;
-  limits: AccountLimits;
+interface Parts extends MailingParts {
   sessions: AccountSessions;
 }
 

@@ -1,11 +1,7 @@
 import { generateToken, hashToken } from '../../crypto/tokens';
 import { hashPassword } from '../../crypto/passwords';
-import type { Mailer } from '../../mail/transport';
-import type { Store } from '../../store';
 import { StoreConstraintError } from '../../store/errors';
-import type { AccountLimits } from './limits';
-import type { AccountLinks } from './links';
-import type { AccountMails } from './mails';
+import type { MailingParts } from './parts';
 import type { AccountSettings } from './settings';
 
 export interface SignUp {
@@ -21,12 +17,7 @@ export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 /** A token digest nobody holds: what `token_hash` keeps for a developer without a personal API token. */
 export const unheldTokenHash = () => hashToken(generateToken('unheld'));
 
-interface Parts {
-  store: Store;
-  mailer: Mailer;
-  mails: AccountMails;
-  links: AccountLinks;
-  limits: AccountLimits;
+interface Parts extends MailingParts {
   settings: Pick<AccountSettings, 'autoApproveDevelopers' | 'requireEmailVerification'>;
 }
 

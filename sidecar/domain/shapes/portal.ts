@@ -1,6 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { PASSWORD_LENGTH } from '../accounts/settings';
 import { Body } from './common';
+import { Developer } from './developers';
 
 /**
  * The shapes of Portal API v2 (the `openapi.yaml` of @kong/sdk-portal-js 2.16) that the portal serves, and ours
@@ -42,14 +43,8 @@ export const VerifyEmailResponse = Type.Object({
 });
 export type VerifyEmailResponse = Static<typeof VerifyEmailResponse>;
 
-/** `additionalProperties: false` in the contract: exactly these. */
-export const PortalDeveloper = Type.Object({
-  id: Type.String(),
-  email: Type.String(),
-  full_name: Type.String(),
-  created_at: Type.String(),
-  updated_at: Type.String(),
-});
+/** The contract's Developer (`additionalProperties: false`) is exactly the admin API's developer shape. */
+export const PortalDeveloper = Developer;
 
 export const PortalContext = Type.Object({
   portal_id: Type.String(),
