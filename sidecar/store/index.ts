@@ -1,5 +1,6 @@
 import { Kysely, sql } from 'kysely';
 import type { Cipher } from '../crypto/cipher';
+import { accountTokenRepository } from './account-tokens';
 import { applicationRepository } from './applications';
 import type { StoreContext } from './context';
 import { creationRepository } from './creations';
@@ -8,9 +9,11 @@ import type { DatabaseDialect } from './dialect';
 import { idempotencyRepository } from './idempotency';
 import { migrateToLatest } from './migrations';
 import { providerRepository } from './providers';
+import { rateLimitRepository } from './rate-limits';
 import { registrationCheckRepository } from './registration-checks';
 import { registrationRepository } from './registrations';
 import type { Database } from './schema';
+import { sessionRepository } from './sessions';
 import { strategyRepository } from './strategies';
 
 export interface StoreOptions {
@@ -32,6 +35,9 @@ export function openStore({ dialect, cipher, now = () => new Date() }: StoreOpti
     idempotency: idempotencyRepository(ctx),
     creations: creationRepository(ctx),
     registrationChecks: registrationCheckRepository(ctx),
+    sessions: sessionRepository(ctx),
+    accountTokens: accountTokenRepository(ctx),
+    rateLimits: rateLimitRepository(ctx),
     migrate: async () => migrateToLatest(db as Kysely<unknown>, await dialect.schemaOf?.(db)),
     /** Resolves when the database answers a query (readiness). */
     async ping(): Promise<void> {
