@@ -18,6 +18,10 @@ export interface SidecarConfig {
   creationLimitPerHour: number;
   /** The name prefix of our clients at the IdP; reconcile touches no other client. */
   clientNamePrefix: string;
+  /** How often the background pass (deletion retries, late-registration checks, purges) runs. */
+  housekeepingIntervalMs: number;
+  /** How long after a registration that got no answer to look for its client at the IdP. */
+  lateRegistrationCheckDelaySeconds: number;
 }
 
 /** A setting that is missing or malformed; the message names the variable and never echoes its value. */
@@ -85,7 +89,8 @@ function databaseUrl(env: NodeJS.ProcessEnv): string | undefined {
 /** Reads and checks every setting; throws ConfigError for the first bad one. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig {
   return {
-    port: integer(env, 'SIDECAR_PORT', 8080, 1, 65535),
+    // 0: any free port (the log line `Server listening at` names it).
+    port: integer(env, 'SIDECAR_PORT', 8080, 0, 65535),
     host: env.SIDECAR_HOST ?? '127.0.0.1',
     dataDir: path.resolve(env.SIDECAR_DATA_DIR || './data'),
     databaseUrl: databaseUrl(env),
@@ -96,5 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig 
     idpTimeoutMs: integer(env, 'SIDECAR_IDP_TIMEOUT_MS', 10_000, 100, 120_000),
     creationLimitPerHour: integer(env, 'SIDECAR_APPLICATION_CREATIONS_PER_HOUR', 20, 1, 100_000),
     clientNamePrefix: clientNamePrefix(env),
+    housekeepingIntervalMs: integer(env, 'SIDECAR_HOUSEKEEPING_INTERVAL_MS', 5_000, 10, 3_600_000),
+    lateRegistrationCheckDelaySeconds: integer(env, 'SIDECAR_LATE_REGISTRATION_CHECK_DELAY_SECONDS', 300, 0, 86_400),
   };
 }

@@ -23,5 +23,7 @@ export function appOptionsFrom(config: SidecarConfig, store: Store): AppOptions 
     idpTimeoutMs: config.idpTimeoutMs,
     clientNamePrefix: config.clientNamePrefix,
     creationLimit: { count: config.creationLimitPerHour, windowMs: 3_600_000 },
+    housekeepingIntervalMs: config.housekeepingIntervalMs,
+    lateRegistrationCheckDelayMs: config.lateRegistrationCheckDelaySeconds * 1000,
   };
 }
