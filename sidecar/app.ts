@@ -104,7 +104,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     idpTimeoutMs,
     backoff,
   });
-  const applications = applicationService(store, providers, lateRegistrations, { limit: creationLimit, clientNamePrefix }, app.log);
+  // A creation makes at most two IdP calls, each within the deadline: the registration and, if the write fails, the delete.
+  const slotHoldMs = 2 * idpTimeoutMs;
+  const applications = applicationService(store, providers, lateRegistrations, { limit: creationLimit, clientNamePrefix, slotHoldMs }, app.log);
   const deletion = applicationDeletion(store, providers, app.log, backoff);
   const registrations = registrationService(store);
   const adminOnly = requireToken(options.adminToken);

@@ -7,7 +7,6 @@ import type { DcrProviderService } from './dcr-providers';
 import { ProblemError, badRequest, conflict, notFound } from './errors';
 import type { LateRegistrationCleanup } from './late-registrations';
 import type { Logger } from './logger';
-import { oneAtATime } from './one-at-a-time';
 
 /**
  * Every client we register at an IdP is named with a prefix (this one unless configured): reconcile only ever
@@ -65,7 +64,12 @@ export function applicationService(
   store: Store,
   providers: DcrProviderService,
   lateRegistrations: LateRegistrationCleanup,
-  options: { limit: CreationLimit; clientNamePrefix: string },
+  options: {
+    limit: CreationLimit;
+    clientNamePrefix: string;
+    /** How long an unfinished creation holds its slot: past every IdP call it makes (a replica died). */
+    slotHoldMs: number;
+  },
   log: Logger,
 ) {
   const { limit } = options;
@@ -88,13 +92,15 @@ export function applicationService(
     return strategy;
   };
 
-  const checkCreationLimit = async (developer: Developer) => {
-    const since = new Date(Date.now() - limit.windowMs);
-    if ((await store.creations.countSince(developer.id, since)) >= limit.count) {
+  /** Takes one of the developer's creation slots before anything reaches the IdP; 429 when none is left. */
+  const reserveSlot = async (developer: Developer) => {
+    const slot = await store.creations.reserve(developer.id, { limit: limit.count, windowMs: limit.windowMs, holdMs: options.slotHoldMs });
+    if (slot === undefined) {
       throw new ProblemError(429, 'Too Many Requests', `at most ${limit.count} applications may be created per window`, {
         retryAfter: Math.ceil(limit.windowMs / 1000),
       });
     }
+    return slot;
   };
 
   const insert = (developer: Developer, input: ApplicationInput, clientId: string, idpSecrets: Application['idp_secrets']) =>
@@ -141,30 +147,31 @@ export function applicationService(
     }
   };
 
-  // A developer's creations run one at a time, or a burst would pass the limit check before any is recorded.
-  // (Per process: sidecars sharing a database each allow the limit.)
-  const perDeveloper = oneAtATime();
-
   return {
     getOwn,
-    create: (developer: Developer, input: ApplicationInput): Promise<PresentedApplication> =>
-      perDeveloper(developer.id, async () => {
-        const strategy = await strategyFor(input);
-        await checkCreationLimit(developer);
-        try {
-          const created =
-            strategy.dcr_provider_id === null
-              ? presentApplication(await insert(developer, input, String(input.client_id), null))
-              : await registerAndInsert(developer, input, strategy.dcr_provider_id);
-          await store.creations.record(developer.id);
-          return created;
-        } catch (error) {
-          if (error instanceof StoreConstraintError && error.violation === 'unique') {
-            throw conflict(`client ID ${input.client_id} already belongs to an application`);
-          }
-          throw error;
+    async create(developer: Developer, input: ApplicationInput): Promise<PresentedApplication> {
+      const strategy = await strategyFor(input);
+      const slot = await reserveSlot(developer);
+      let created: PresentedApplication;
+      try {
+        created =
+          strategy.dcr_provider_id === null
+            ? presentApplication(await insert(developer, input, String(input.client_id), null))
+            : await registerAndInsert(developer, input, strategy.dcr_provider_id);
+      } catch (error) {
+        // No application came of it (refused, no answer, or the client ID is taken): the slot is free again (or,
+        // if even that write fails, once its hold is over).
+        await store.creations
+          .release(slot)
+          .catch((reason: unknown) => log.warn({ reason: (reason as Error).message }, 'could not give a creation slot back'));
+        if (error instanceof StoreConstraintError && error.violation === 'unique') {
+          throw conflict(`client ID ${input.client_id} already belongs to an application`);
         }
-      }),
+        throw error;
+      }
+      await store.creations.complete(slot);
+      return created;
+    },
     list: (developer: Developer, page: PageRequest) => store.applications.listByDeveloper(developer.id, page),
     async update(developer: Developer, id: string, patch: ApplicationPatch): Promise<Application> {
       await getOwn(developer, id);

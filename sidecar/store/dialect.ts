@@ -7,4 +7,9 @@ export type ConstraintViolation = 'unique' | 'foreign_key';
 export interface DatabaseDialect {
   dialect: Dialect;
   constraintViolation(error: unknown): ConstraintViolation | undefined;
+  /**
+   * Whether `SELECT ... FOR UPDATE [SKIP LOCKED]` locks rows (PostgreSQL). Without it (SQLite) a transaction's
+   * first write takes the database's one write lock, which serialises writers just as well.
+   */
+  rowLocks: boolean;
 }

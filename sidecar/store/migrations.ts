@@ -103,6 +103,12 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('registration_checks_check_at').on('registration_checks').column('check_at').execute();
     },
   },
+  '0003_creation_reservations': {
+    async up(db: Kysely<unknown>) {
+      // Existing rows are completed creations (null).
+      await db.schema.alterTable('application_creations').addColumn('reserved_until', 'text').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

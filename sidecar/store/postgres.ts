@@ -13,6 +13,7 @@ export function postgresDialect(url: string, schema?: string): DatabaseDialect {
   });
   return {
     dialect: new PostgresDialect({ pool }),
+    rowLocks: true,
     constraintViolation(error) {
       const code = (error as { code?: unknown })?.code;
       if (code === '23505') return 'unique';

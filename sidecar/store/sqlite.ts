@@ -18,6 +18,7 @@ export function sqliteDialect(dataDir: string, fileName = 'sidecar.db'): Databas
         return db;
       },
     }),
+    rowLocks: false,
     constraintViolation(error) {
       const code = (error as { code?: unknown })?.code;
       if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return 'unique';

@@ -222,15 +222,48 @@ describe.each(testDatabases)('sidecar store on %s', (_name, createDatabase) => {
     expect(await store.applications.mappedClientIds([])).toEqual(new Set());
   });
 
+  const quota = { limit: 3, windowMs: 3_600_000, holdMs: 10_000 };
+  /** A creation that reserved its slot and finished. */
+  const recordCreation = async (developerId: string) => {
+    const slot = await store.creations.reserve(developerId, quota);
+    await store.creations.complete(slot!);
+  };
+
   it('counts creations per developer since a given time', async () => {
     const dev = await developer();
-    await store.creations.record(dev.id);
+    await recordCreation(dev.id);
     const start = clock;
     clock = new Date(clock.getTime() + 1000);
-    await store.creations.record(dev.id);
+    await recordCreation(dev.id);
     expect(await store.creations.countSince(dev.id, new Date(start.getTime() - 1))).toBe(2);
     expect(await store.creations.countSince(dev.id, start)).toBe(1);
     await store.creations.purgeBefore(new Date(start.getTime() + 1));
     expect(await store.creations.countSince(dev.id, new Date(0))).toBe(1);
+  });
+
+  it('returns no slot once completed and reserved creations fill the quota, and one again after a release', async () => {
+    const dev = await developer();
+    await recordCreation(dev.id);
+    const reserved = await store.creations.reserve(dev.id, quota);
+    expect(await store.creations.reserve(dev.id, quota)).toEqual(expect.any(String));
+    expect(await store.creations.reserve(dev.id, quota)).toBeUndefined();
+    expect(await store.creations.countSince(dev.id, new Date(0))).toBe(3);
+    await store.creations.release(reserved!);
+    expect(await store.creations.reserve(dev.id, quota)).toEqual(expect.any(String));
+    expect(await store.creations.reserve((await developer()).id, quota)).toEqual(expect.any(String));
+  });
+
+  it('frees the slot of a creation that never finished once its hold is over, and purges it', async () => {
+    const dev = await developer();
+    await recordCreation(dev.id);
+    await recordCreation(dev.id);
+    const stuck = await store.creations.reserve(dev.id, quota);
+    expect(await store.creations.reserve(dev.id, quota)).toBeUndefined();
+    clock = new Date(clock.getTime() + quota.holdMs);
+    expect(await store.creations.countSince(dev.id, new Date(0))).toBe(2);
+    await store.creations.purgeBefore(new Date(0));
+    await store.creations.complete(stuck!);
+    expect(await store.creations.countSince(dev.id, new Date(0))).toBe(2);
+    expect(await store.creations.reserve(dev.id, quota)).toEqual(expect.any(String));
   });
 });
