@@ -99,15 +99,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const creationLimit = options.creationLimit ?? { count: 20, windowMs: 3_600_000 };
   const clientNamePrefix = options.clientNamePrefix ?? CLIENT_NAME_PREFIX;
   const backoff = options.deletionBackoff ?? { baseMs: 5_000, maxMs: 3_600_000 };
+  // A background job (one deletion, one check: a listing and a delete) makes at most a few IdP calls, each
+  // within the deadline; past this lease another replica may take over the job of one that died.
+  const jobLeaseMs = 3 * idpTimeoutMs;
   const lateRegistrations = lateRegistrationCleanup(store, providers, app.log, {
     checkDelayMs: options.lateRegistrationCheckDelayMs ?? 300_000,
     idpTimeoutMs,
     backoff,
+    leaseMs: jobLeaseMs,
   });
   // A creation makes at most two IdP calls, each within the deadline: the registration and, if the write fails, the delete.
   const slotHoldMs = 2 * idpTimeoutMs;
   const applications = applicationService(store, providers, lateRegistrations, { limit: creationLimit, clientNamePrefix, slotHoldMs }, app.log);
-  const deletion = applicationDeletion(store, providers, app.log, backoff);
+  const deletion = applicationDeletion(store, providers, app.log, backoff, jobLeaseMs);
   const registrations = registrationService(store);
   const adminOnly = requireToken(options.adminToken);
   const developerOnly = requireDeveloper(store.developers.getByTokenHash);

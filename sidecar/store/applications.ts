@@ -113,17 +113,29 @@ export function applicationRepository(ctx: StoreContext) {
         last_error: error,
       });
     },
-    /** Applications whose IdP deletion is due for another attempt, oldest due first. */
-    async listDueForDeletion(now: Date, limit: number): Promise<Application[]> {
-      const rows = await db
+    /**
+     * Takes the application whose IdP deletion is most overdue, if any, for one attempt: its next attempt moves to
+     * `leaseUntil`, so no other replica takes it meanwhile, and it is due again should this one die mid-attempt.
+     * PostgreSQL skips rows another transaction is claiming; SQLite's write lock serialises the claims.
+     */
+    async claimDueForDeletion(now: Date, leaseUntil: Date): Promise<Application | undefined> {
+      const due = db
         .selectFrom('applications')
-        .selectAll()
+        .select('id')
         .where('status', '=', 'pending_deletion')
         .where('next_deletion_at', '<=', now.toISOString())
         .orderBy('next_deletion_at')
-        .limit(limit)
-        .execute();
-      return rows.map(toRecord);
+        .limit(1)
+        .$if(ctx.dialect.rowLocks, (qb) => qb.forUpdate().skipLocked());
+      const row = await db
+        .updateTable('applications')
+        .set({ next_deletion_at: leaseUntil.toISOString() })
+        .where('id', '=', due)
+        // Checked again on the row itself: PostgreSQL re-reads a row it had to wait for.
+        .where('next_deletion_at', '<=', now.toISOString())
+        .returningAll()
+        .executeTakeFirst();
+      return row && toRecord(row);
     },
     async delete(id: string): Promise<boolean> {
       const result = await db.deleteFrom('applications').where('id', '=', id).executeTakeFirst();

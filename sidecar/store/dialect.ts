@@ -1,4 +1,4 @@
-import type { Dialect } from 'kysely';
+import type { Dialect, Kysely } from 'kysely';
 
 /** What goes wrong in a write, in words the query layer can act on whatever the database. */
 export type ConstraintViolation = 'unique' | 'foreign_key';
@@ -12,4 +12,9 @@ export interface DatabaseDialect {
    * first write takes the database's one write lock, which serialises writers just as well.
    */
   rowLocks: boolean;
+  /**
+   * Where the migration tables live, for databases with schemas: Kysely's migrator otherwise looks for them in
+   * every schema, and takes another schema's (another sidecar's, in the same database) for its own.
+   */
+  migrationTableSchema?(db: Kysely<unknown>): Promise<string>;
 }

@@ -32,7 +32,10 @@ export function openStore({ dialect, cipher, now = () => new Date() }: StoreOpti
     idempotency: idempotencyRepository(ctx),
     creations: creationRepository(ctx),
     registrationChecks: registrationCheckRepository(ctx),
-    migrate: () => migrateToLatest(db as Kysely<unknown>),
+    async migrate(): Promise<void> {
+      const unknownDb = db as Kysely<unknown>;
+      await migrateToLatest(unknownDb, await dialect.migrationTableSchema?.(unknownDb));
+    },
     /** Resolves when the database answers a query (readiness). */
     async ping(): Promise<void> {
       await sql`select 1`.execute(db);

@@ -1,4 +1,4 @@
-import { PostgresDialect } from 'kysely';
+import { PostgresDialect, sql } from 'kysely';
 import { Pool } from 'pg';
 import type { DatabaseDialect } from './dialect';
 
@@ -14,6 +14,10 @@ export function postgresDialect(url: string, schema?: string): DatabaseDialect {
   return {
     dialect: new PostgresDialect({ pool }),
     rowLocks: true,
+    async migrationTableSchema(db) {
+      const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+      return rows[0]!.schema;
+    },
     constraintViolation(error) {
       const code = (error as { code?: unknown })?.code;
       if (code === '23505') return 'unique';

@@ -157,9 +157,21 @@ describe.each(testDatabases)('sidecar store on %s', (_name, createDatabase) => {
     const retryAt = new Date(clock.getTime() + 60_000);
     const marked = await store.applications.markDeletionFailed(app.id, 'IdP said no', retryAt);
     expect(marked).toMatchObject({ status: 'pending_deletion', deletion_attempts: 1, last_error: 'IdP said no' });
-    const due = (at: Date) => store.applications.listDueForDeletion(at, 100).then((apps) => apps.map((x) => x.id));
-    expect(await due(clock)).not.toContain(app.id);
-    expect(await due(retryAt)).toContain(app.id);
+    const claim = (at: Date) => store.applications.claimDueForDeletion(at, new Date(at.getTime() + 30_000));
+    expect(await claim(clock)).toBeUndefined();
+    expect(await claim(retryAt)).toMatchObject({ id: app.id, deletion_attempts: 1 });
+  });
+
+  it('gives a due deletion to one claim only until its lease is over', async () => {
+    const dev = await developer();
+    const app = await application(dev.id, (await strategy(null)).id);
+    await store.applications.markDeletionFailed(app.id, 'IdP said no', clock);
+    const leaseUntil = new Date(clock.getTime() + 30_000);
+    const claims = await Promise.all([1, 2, 3].map(() => store.applications.claimDueForDeletion(clock, leaseUntil)));
+    expect(claims.filter((claim) => claim?.id === app.id)).toHaveLength(1);
+    expect(await store.applications.claimDueForDeletion(new Date(leaseUntil.getTime() - 1), leaseUntil)).toBeUndefined();
+    expect(await store.applications.claimDueForDeletion(leaseUntil, new Date(leaseUntil.getTime() + 30_000))).toMatchObject({ id: app.id });
+    await store.applications.delete(app.id);
   });
 
   it('deletes the registrations with their application and lists approved services only', async () => {
@@ -200,19 +212,24 @@ describe.each(testDatabases)('sidecar store on %s', (_name, createDatabase) => {
     expect(await claim('h1')).toEqual({ state: 'claimed' });
   });
 
-  it('returns registration checks once due, reschedules them counting attempts, and removes them', async () => {
+  it('returns registration checks once due, one claim each until the lease is over, reschedules them counting attempts, and removes them', async () => {
     const { id: providerId } = await provider();
     const name = unique('kong-dcr-late');
     await store.registrationChecks.add(providerId, name, clock, new Date(clock.getTime() + 60_000));
-    const due = (at: Date) => store.registrationChecks.listDue(at, 100).then((checks) => checks.filter((c) => c.client_name === name));
-    expect(await due(clock)).toEqual([]);
-    const [check] = await due(new Date(clock.getTime() + 60_000));
-    expect(check).toMatchObject({ provider_id: providerId, started_at: clock.toISOString(), attempts: 0 });
+    const claim = (at: Date) => store.registrationChecks.claimDue(at, new Date(at.getTime() + 30_000));
+    expect(await claim(clock)).toBeUndefined();
+    const dueAt = new Date(clock.getTime() + 60_000);
+    const claims = await Promise.all([dueAt, dueAt].map(claim));
+    const [check] = claims.filter((c) => c !== undefined);
+    expect(claims.filter((c) => c !== undefined)).toHaveLength(1);
+    expect(check).toMatchObject({ provider_id: providerId, client_name: name, started_at: clock.toISOString(), attempts: 0 });
+    expect(await store.registrationChecks.listPending(providerId)).toEqual([expect.objectContaining({ client_name: name })]);
     await store.registrationChecks.reschedule(check!, new Date(clock.getTime() + 120_000));
-    expect(await due(new Date(clock.getTime() + 60_000))).toEqual([]);
-    expect(await due(new Date(clock.getTime() + 120_000))).toEqual([expect.objectContaining({ attempts: 1 })]);
+    expect(await claim(new Date(clock.getTime() + 119_999))).toBeUndefined();
+    expect(await claim(new Date(clock.getTime() + 120_000))).toMatchObject({ attempts: 1 });
     await store.registrationChecks.remove(check!.id);
-    expect(await due(new Date(clock.getTime() + 120_000))).toEqual([]);
+    expect(await claim(new Date(clock.getTime() + 600_000))).toBeUndefined();
+    expect(await store.registrationChecks.listPending(providerId)).toEqual([]);
   });
 
   it('tells which client IDs any application maps to', async () => {
