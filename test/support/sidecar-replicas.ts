@@ -5,35 +5,27 @@
  *
  *   const replicas = await startSidecarReplicas({ SIDECAR_APPLICATION_CREATIONS_PER_HOUR: '20' });
  *   const [a, b] = replicas.members;
- *   await a.request({ method: 'POST', url: '/v2/developers', data: {...}, headers: replicas.adminHeaders });
+ *   await a.http.post('/v2/developers', {...}, { headers: replicas.adminHeaders });
  *   await replicas.stop();
  *
  * Set SIDECAR_REPLICAS_DEBUG=1 to see their output.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import axios, { type AxiosInstance } from 'axios';
-import { Client } from 'pg';
 import type { LightMyRequestResponse } from 'fastify';
+import { Client } from 'pg';
+import { type SidecarProcess, startSidecarProcess } from '../../devstack/sidecar-process';
 import type { TestSidecar } from './sidecar-app';
 import { testDatabaseUrl } from './sidecar-databases';
 
 export const SIDECAR_SERVER = path.resolve(__dirname, '../../dist/sidecar/server.js');
 
 /** One sidecar process. */
-export interface SidecarReplica {
-  url: string;
+export interface SidecarReplica extends SidecarProcess {
   /** Axios on `url` over keep-alive; never throws on an HTTP status. */
   http: AxiosInstance;
-  /** Everything it printed so far. */
-  output(): string;
-  /** SIGKILL: a replica that dies mid-request, without a chance to clean up. */
-  kill(): Promise<void>;
-  /** SIGTERM, then wait for it to exit. */
-  stop(): Promise<void>;
 }
 
 export interface SidecarReplicas {
@@ -51,47 +43,19 @@ export interface SidecarReplicas {
   stop(): Promise<void>;
 }
 
-function startReplica(env: NodeJS.ProcessEnv, timeoutMs = 20_000): Promise<SidecarReplica> {
-  if (!existsSync(SIDECAR_SERVER)) throw new Error(`${SIDECAR_SERVER} is missing: run \`npm run build\` first (\`npm test\` does)`);
-  const child: ChildProcess = spawn(process.execPath, [SIDECAR_SERVER], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  void exited.then(() => process.off('exit', killOnExit));
-  let output = '';
+async function startReplica(env: NodeJS.ProcessEnv): Promise<SidecarReplica> {
+  const sidecar = await startSidecarProcess(SIDECAR_SERVER, env, { echo: Boolean(process.env.SIDECAR_REPLICAS_DEBUG) });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const end = async (signal: NodeJS.Signals) => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    await exited;
+  const end = (how: () => Promise<void>) => async () => {
+    await how();
     agent.destroy();
   };
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`sidecar not listening after ${timeoutMs} ms:\n${output}`));
-    }, timeoutMs);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (process.env.SIDECAR_REPLICAS_DEBUG) process.stderr.write(chunk);
-      const listening = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (!listening) return;
-      clearTimeout(timer);
-      const url = listening[1]!;
-      resolve({
-        url,
-        http: axios.create({ baseURL: url, httpAgent: agent, validateStatus: () => true, proxy: false }),
-        output: () => output,
-        kill: () => end('SIGKILL'),
-        stop: () => end('SIGTERM'),
-      });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`sidecar exited before listening:\n${output}`));
-    });
-  });
+  return {
+    ...sidecar,
+    http: axios.create({ baseURL: sidecar.url, httpAgent: agent, validateStatus: () => true, proxy: false }),
+    kill: end(sidecar.kill),
+    stop: end(sidecar.stop),
+  };
 }
 
 /**
