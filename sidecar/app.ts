@@ -123,7 +123,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(applicationRoutes(store, applications, deletion, developerOnly));
   const adminOrDeveloper = requireAdminOrDeveloper(options.adminToken, store.developers.getByTokenHash);
   await app.register(registrationRoutes(store, applications, registrations, { developerOnly, adminOnly, adminOrDeveloper }));
-  await app.register(internalRoutes(store, requireToken(options.gatewayToken)));
+  // The gateway looks up every client ID it has not cached: two log lines each would cost more than the lookup.
+  await app.register(internalRoutes(store, requireToken(options.gatewayToken)), { logLevel: 'warn' });
   await app.register(reconcileRoutes(reconciler(store, providers, clientNamePrefix), adminOnly, RECONCILE_GRACE_SECONDS));
 
   const housekeepingMs = options.housekeepingIntervalMs ?? 5_000;

@@ -6,13 +6,7 @@ import { notFound } from './errors';
  * approved for. An application being deleted is unknown to the gateway already.
  */
 export async function applicationByClientId(store: Store, clientId: string) {
-  const application = await store.applications.getByClientId(clientId);
-  if (!application || application.status !== 'active') throw notFound('application with client ID', clientId);
-  const developer = await store.developers.get(application.developer_id);
-  if (!developer) throw notFound('application with client ID', clientId);
-  return {
-    application: { id: application.id, name: application.name, status: application.status },
-    developer: { id: developer.id, email: developer.email },
-    services: await store.registrations.approvedServices(application.id),
-  };
+  const mapping = await store.applications.gatewayMapping(clientId);
+  if (!mapping || mapping.application.status !== 'active') throw notFound('application with client ID', clientId);
+  return mapping;
 }

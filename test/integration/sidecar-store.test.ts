@@ -180,7 +180,11 @@ describe.each(testDatabases)('sidecar store on %s', (_name, createDatabase) => {
     const orders = await store.registrations.create(app.id, 'orders', 'pending');
     await store.registrations.create(app.id, 'billing', 'approved');
     await store.registrations.setStatus(app.id, orders.id, 'approved');
-    expect(await store.registrations.approvedServices(app.id)).toEqual(['billing', 'orders']);
+    expect(await store.applications.gatewayMapping(app.client_id)).toEqual({
+      application: { id: app.id, name: app.name, status: 'active' },
+      developer: { id: dev.id, email: dev.email },
+      services: ['billing', 'orders'],
+    });
     await expect(store.registrations.create(app.id, 'orders', 'pending')).rejects.toMatchObject({
       violation: 'unique',
     });
@@ -230,6 +234,14 @@ describe.each(testDatabases)('sidecar store on %s', (_name, createDatabase) => {
     await store.registrationChecks.remove(check!.id);
     expect(await claim(new Date(clock.getTime() + 600_000))).toBeUndefined();
     expect(await store.registrationChecks.listPending(providerId)).toEqual([]);
+  });
+
+  it('returns the gateway mapping of an application without approved services, and none for an unknown client ID', async () => {
+    const dev = await developer();
+    const app = await application(dev.id, (await strategy(null)).id);
+    await store.registrations.create(app.id, 'orders', 'pending');
+    expect(await store.applications.gatewayMapping(app.client_id)).toMatchObject({ application: { id: app.id }, services: [] });
+    expect(await store.applications.gatewayMapping('unknown-client')).toBeUndefined();
   });
 
   it('tells which client IDs any application maps to', async () => {
