@@ -295,4 +295,16 @@ describe.each(testDatabases)('sidecar store on %s', (_name, createDatabase) => {
     expect(await store.creations.countSince(dev.id, new Date(0))).toBe(2);
     expect(await store.creations.reserve(dev.id, quota)).toEqual(expect.any(String));
   });
+
+  it('still reads a table whose shape another process changed after its statements were prepared', async () => {
+    const dev = await developer();
+    const app = await application(dev.id, (await strategy(null)).id);
+    expect(await store.applications.get(app.id)).toEqual(app);
+    expect(await store.developers.get(dev.id)).toEqual(dev);
+    // Another replica's migration, through a connection of its own.
+    await database.exec('alter table developers add column nickname text');
+    expect(await store.developers.get(dev.id)).toMatchObject({ id: dev.id, nickname: null });
+    await database.exec('alter table developers drop column nickname');
+    expect(await store.developers.get(dev.id)).toEqual(dev);
+  });
 });
