@@ -1,49 +1,58 @@
 import fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { DEFAULTS } from './defaults';
 import type { Store } from './store';
+import { type CreationLimit, applicationCreation } from './domain/application-creation';
 import { type ApplicationDeletion, type DeletionBackoff, applicationDeletion } from './domain/application-deletion';
-import { CLIENT_NAME_PREFIX, type CreationLimit, applicationService } from './domain/applications';
+import { applicationService } from './domain/applications';
 import { authStrategyService } from './domain/auth-strategies';
 import { dcrProviderService } from './domain/dcr-providers';
 import { developerService } from './domain/developers';
+import { applicationByClientId } from './domain/gateway-lookup';
 import { startHousekeeping } from './domain/housekeeping';
 import { type LateRegistrationCleanup, lateRegistrationCleanup } from './domain/late-registrations';
-import { RECONCILE_GRACE_SECONDS, reconciler } from './domain/reconcile';
+import { reconciler } from './domain/reconcile';
 import { registrationService } from './domain/registrations';
-import { requireAdminOrDeveloper, requireDeveloper, requireToken } from './http/auth';
+import { serviceCatalog } from './domain/services';
+import { kongDeclarativeServices } from './gateway/kong-declarative';
+import { accessControl } from './http/auth';
+import { registerMetrics } from './http/metrics';
+import { registerProblemHandlers } from './http/problems';
 import { type DriverRegistry, drivers as defaultDrivers } from './idp/registry';
 import { applicationRoutes } from './routes/applications';
 import { authStrategyRoutes } from './routes/auth-strategies';
 import { dcrProviderRoutes } from './routes/dcr-providers';
 import { developerRoutes } from './routes/developers';
+import { healthRoutes } from './routes/health';
 import { internalRoutes } from './routes/internal';
 import { reconcileRoutes } from './routes/reconcile';
 import { registrationRoutes } from './routes/registrations';
-import { registerProblemHandlers } from './http/problems';
-import { registerMetrics } from './http/metrics';
-import { healthRoutes } from './routes/health';
 import { ProblemSchema } from './routes/schemas';
+import { serviceRoutes } from './routes/services';
 
+/** How the app is built; every option left out takes its value from `DEFAULTS`. */
 export interface AppOptions {
   store: Store;
   adminToken: string;
   gatewayToken: string;
   /** The provider types on offer (default: every driver). */
   drivers?: DriverRegistry;
-  /** Total deadline of one IdP operation, retries included (default 10 s). */
+  /** Total deadline of one IdP operation, retries included. */
   idpTimeoutMs?: number;
-  /** The name prefix of our clients at the IdP (default `kong-dcr-`). */
+  /** The name prefix of our clients at the IdP. */
   clientNamePrefix?: string;
-  /** Application creations allowed per developer per window (default 20 an hour). */
+  /** Application creations allowed per developer per window. */
   creationLimit?: CreationLimit;
-  /** Backoff of IdP clean-up retries: client deletions and uncertain registration checks (default 5 s doubling up to 1 h). */
+  /** Backoff of IdP clean-up retries: client deletions and uncertain registration checks. */
   deletionBackoff?: DeletionBackoff;
-  /** How long after a registration that got no answer to look for its client at the IdP (default 5 min). */
+  /** How long after a registration that got no answer to look for its client at the IdP. */
   lateRegistrationCheckDelayMs?: number;
   /** How often the background pass retries due deletions and purges expired records; 0 = never (tests drive
-   * `app.deletion` themselves). Default 5 s. */
+   * `app.deletion` themselves). */
   housekeepingIntervalMs?: number;
+  /** Kong's declarative file: registrations must name one of its services. Unset: any name is accepted. */
+  kongDeclarativeConfig?: string;
   /** Where JSON logs go (default stdout); tests capture them. */
   logStream?: NodeJS.WritableStream;
   logLevel?: string;
@@ -59,6 +68,12 @@ const REDACTED = [
   'err.response.config',
 ];
 
+const SECURITY_SCHEMES = {
+  admin: { type: 'http', scheme: 'bearer', description: 'the admin token (SIDECAR_ADMIN_TOKEN)' },
+  developer: { type: 'http', scheme: 'bearer', description: 'a developer token (kdcr_dev_..., from POST /v2/developers)' },
+  gateway: { type: 'http', scheme: 'bearer', description: 'the gateway token (SIDECAR_GATEWAY_TOKEN), for the gateway plugin' },
+} as const;
+
 declare module 'fastify' {
   interface FastifyInstance {
     /** The application deletion use case (tests run retry passes through it). */
@@ -72,10 +87,12 @@ declare module 'fastify' {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = fastify({
     logger: {
-      level: options.logLevel ?? 'info',
+      level: options.logLevel ?? DEFAULTS.logLevel,
       redact: { paths: REDACTED, censor: '[redacted]' },
       ...(options.logStream && { stream: options.logStream }),
     },
+    // Request bodies are closed (additionalProperties: false): an unknown field is a 400, not silently dropped.
+    ajv: { customOptions: { removeAdditional: false } },
   });
   registerProblemHandlers(app);
   const metrics = registerMetrics(app);
@@ -84,50 +101,51 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: {
       info: { title: 'kong-okta-dcr sidecar', version: '1' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
+      components: { securitySchemes: SECURITY_SCHEMES },
     },
+    // Shared schemas under their own names (`Problem`), not def-0, def-1...
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   const { store } = options;
   const drivers = options.drivers ?? defaultDrivers;
-  const idpTimeoutMs = options.idpTimeoutMs ?? 10_000;
+  const idpTimeoutMs = options.idpTimeoutMs ?? DEFAULTS.idpTimeoutMs;
+  const creationLimit = options.creationLimit ?? DEFAULTS.creationLimit;
+  const clientNamePrefix = options.clientNamePrefix ?? DEFAULTS.clientNamePrefix;
+  const backoff = options.deletionBackoff ?? DEFAULTS.deletionBackoff;
+
   const providers = dcrProviderService(store, drivers, { timeoutMs: idpTimeoutMs });
-  const strategies = authStrategyService(store);
-  const developers = developerService(store);
-  const creationLimit = options.creationLimit ?? { count: 20, windowMs: 3_600_000 };
-  const clientNamePrefix = options.clientNamePrefix ?? CLIENT_NAME_PREFIX;
-  const backoff = options.deletionBackoff ?? { baseMs: 5_000, maxMs: 3_600_000 };
   // A background job (one deletion, one check: a listing and a delete) makes at most a few IdP calls, each
   // within the deadline; past this lease another replica may take over the job of one that died.
   const jobLeaseMs = 3 * idpTimeoutMs;
   const lateRegistrations = lateRegistrationCleanup(store, providers, app.log, {
-    checkDelayMs: options.lateRegistrationCheckDelayMs ?? 300_000,
+    checkDelayMs: options.lateRegistrationCheckDelayMs ?? DEFAULTS.lateRegistrationCheckDelayMs,
     idpTimeoutMs,
     backoff,
     leaseMs: jobLeaseMs,
   });
+  const deletion = applicationDeletion(store, providers, app.log, backoff, jobLeaseMs);
   // A creation makes at most two IdP calls, each within the deadline: the registration and, if the write fails, the delete.
   const slotHoldMs = 2 * idpTimeoutMs;
-  const applications = applicationService(store, providers, lateRegistrations, { limit: creationLimit, clientNamePrefix, slotHoldMs }, app.log);
-  const deletion = applicationDeletion(store, providers, app.log, backoff, jobLeaseMs);
-  const registrations = registrationService(store);
-  const adminOnly = requireToken(options.adminToken);
-  const developerOnly = requireDeveloper(store.developers.getByTokenHash);
+  const create = applicationCreation(store, providers, lateRegistrations, { limit: creationLimit, clientNamePrefix, slotHoldMs }, app.log);
+  const applications = applicationService(store, providers, create, deletion);
+  const gatewayServices = options.kongDeclarativeConfig ? await kongDeclarativeServices(options.kongDeclarativeConfig, app.log) : undefined;
+  const services = serviceCatalog(gatewayServices);
+  const access = accessControl({ admin: options.adminToken, gateway: options.gatewayToken }, store.developers.getByTokenHash);
 
   await app.register(healthRoutes(() => store.ping(), metrics));
-  await app.register(dcrProviderRoutes(providers, Object.keys(drivers), adminOnly));
-  await app.register(authStrategyRoutes(strategies, adminOnly));
-  await app.register(developerRoutes(developers, adminOnly));
-  await app.register(applicationRoutes(store, applications, deletion, developerOnly));
-  const adminOrDeveloper = requireAdminOrDeveloper(options.adminToken, store.developers.getByTokenHash);
-  await app.register(registrationRoutes(store, applications, registrations, { developerOnly, adminOnly, adminOrDeveloper }));
+  await app.register(dcrProviderRoutes(providers, Object.keys(drivers), access.admin));
+  await app.register(authStrategyRoutes(authStrategyService(store), access.admin));
+  await app.register(developerRoutes(developerService(store, deletion), access.admin));
+  await app.register(applicationRoutes(applications, access));
+  await app.register(registrationRoutes(registrationService(store, applications, services), access));
+  await app.register(serviceRoutes(services, access.adminOrDeveloper));
   // The gateway looks up every client ID it has not cached: two log lines each would cost more than the lookup.
-  await app.register(internalRoutes(store, requireToken(options.gatewayToken)), { logLevel: 'warn' });
-  await app.register(reconcileRoutes(reconciler(store, providers, clientNamePrefix), adminOnly, RECONCILE_GRACE_SECONDS));
+  await app.register(internalRoutes((clientId) => applicationByClientId(store, clientId), access.gateway), { logLevel: 'warn' });
+  await app.register(reconcileRoutes(reconciler(store, providers, clientNamePrefix), access.admin));
 
-  const housekeepingMs = options.housekeepingIntervalMs ?? 5_000;
+  const housekeepingMs = options.housekeepingIntervalMs ?? DEFAULTS.housekeepingIntervalMs;
   if (housekeepingMs > 0) {
     const stop = startHousekeeping(
       store,

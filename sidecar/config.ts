@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULTS } from './defaults';
 
 /** The sidecar's settings, read from the environment once at start-up. */
 export interface SidecarConfig {
@@ -22,6 +23,8 @@ export interface SidecarConfig {
   housekeepingIntervalMs: number;
   /** How long after a registration that got no answer to look for its client at the IdP. */
   lateRegistrationCheckDelaySeconds: number;
+  /** The declarative file Kong reads (kong.yml): its services are what applications can register for. */
+  kongDeclarativeConfig: string | undefined;
 }
 
 /** A setting that is missing or malformed; the message names the variable and never echoes its value. */
@@ -71,7 +74,7 @@ function integer(env: NodeJS.ProcessEnv, variable: string, fallback: number, min
 }
 
 function clientNamePrefix(env: NodeJS.ProcessEnv): string {
-  const value = env.SIDECAR_CLIENT_NAME_PREFIX || 'kong-dcr-';
+  const value = env.SIDECAR_CLIENT_NAME_PREFIX || DEFAULTS.clientNamePrefix;
   // Long and plain enough to be a safe prefix match at the IdP: reconcile deletes what matches it.
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{3,39}$/.test(value)) {
     throw new ConfigError('SIDECAR_CLIENT_NAME_PREFIX', 'must be 4 to 40 letters, digits, ".", "_" or "-"');
@@ -90,18 +93,25 @@ function databaseUrl(env: NodeJS.ProcessEnv): string | undefined {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig {
   return {
     // 0: any free port (the log line `Server listening at` names it).
-    port: integer(env, 'SIDECAR_PORT', 8080, 0, 65535),
-    host: env.SIDECAR_HOST ?? '127.0.0.1',
-    dataDir: path.resolve(env.SIDECAR_DATA_DIR || './data'),
+    port: integer(env, 'SIDECAR_PORT', DEFAULTS.port, 0, 65535),
+    host: env.SIDECAR_HOST ?? DEFAULTS.host,
+    dataDir: path.resolve(env.SIDECAR_DATA_DIR || DEFAULTS.dataDir),
     databaseUrl: databaseUrl(env),
     adminToken: requiredToken(env, 'SIDECAR_ADMIN_TOKEN'),
     gatewayToken: requiredToken(env, 'SIDECAR_GATEWAY_TOKEN'),
     encryptionKey: encryptionKey(env),
     previousEncryptionKeys: previousEncryptionKeys(env),
-    idpTimeoutMs: integer(env, 'SIDECAR_IDP_TIMEOUT_MS', 10_000, 100, 120_000),
-    creationLimitPerHour: integer(env, 'SIDECAR_APPLICATION_CREATIONS_PER_HOUR', 20, 1, 100_000),
+    idpTimeoutMs: integer(env, 'SIDECAR_IDP_TIMEOUT_MS', DEFAULTS.idpTimeoutMs, 100, 120_000),
+    creationLimitPerHour: integer(env, 'SIDECAR_APPLICATION_CREATIONS_PER_HOUR', DEFAULTS.creationLimit.count, 1, 100_000),
     clientNamePrefix: clientNamePrefix(env),
-    housekeepingIntervalMs: integer(env, 'SIDECAR_HOUSEKEEPING_INTERVAL_MS', 5_000, 10, 3_600_000),
-    lateRegistrationCheckDelaySeconds: integer(env, 'SIDECAR_LATE_REGISTRATION_CHECK_DELAY_SECONDS', 300, 0, 86_400),
+    housekeepingIntervalMs: integer(env, 'SIDECAR_HOUSEKEEPING_INTERVAL_MS', DEFAULTS.housekeepingIntervalMs, 10, 3_600_000),
+    lateRegistrationCheckDelaySeconds: integer(
+      env,
+      'SIDECAR_LATE_REGISTRATION_CHECK_DELAY_SECONDS',
+      DEFAULTS.lateRegistrationCheckDelayMs / 1000,
+      0,
+      86_400,
+    ),
+    kongDeclarativeConfig: env.SIDECAR_KONG_DECLARATIVE_CONFIG ? path.resolve(env.SIDECAR_KONG_DECLARATIVE_CONFIG) : undefined,
   };
 }

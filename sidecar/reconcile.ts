@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from './config';
 import { dcrProviderService } from './domain/dcr-providers';
-import { RECONCILE_GRACE_SECONDS, reconciler } from './domain/reconcile';
+import { reconciler } from './domain/reconcile';
 import { drivers } from './idp/registry';
 import { openConfiguredStore } from './runtime';
 
@@ -13,15 +13,17 @@ async function main(): Promise<void> {
   // `npm run reconcile --fix` hands the flag to npm, which passes it on as npm_config_fix.
   const fix = process.argv.includes('--fix') || process.env.npm_config_fix === 'true';
   const grace = process.argv.find((arg) => arg.startsWith('--grace-seconds='))?.split('=')[1];
-  const graceSeconds = grace === undefined ? RECONCILE_GRACE_SECONDS : Number(grace);
-  if (!Number.isInteger(graceSeconds) || graceSeconds < 0) throw new Error('--grace-seconds must be a whole number');
+  const graceSeconds = grace === undefined ? undefined : Number(grace);
+  if (graceSeconds !== undefined && (!Number.isInteger(graceSeconds) || graceSeconds < 0)) {
+    throw new Error('--grace-seconds must be a whole number');
+  }
   const config = loadConfig();
   const store = await openConfiguredStore(config);
   try {
     const providers = dcrProviderService(store, drivers, { timeoutMs: config.idpTimeoutMs });
-    const reports = await reconciler(store, providers, config.clientNamePrefix).reconcile({ fix, graceSeconds });
-    process.stdout.write(`${JSON.stringify({ fix, data: reports }, null, 2)}\n`);
-    process.exitCode = reports.some((r) => r.status === 'failed') ? 1 : 0;
+    const { data } = await reconciler(store, providers, config.clientNamePrefix).reconcile({ fix, graceSeconds });
+    process.stdout.write(`${JSON.stringify({ fix, data }, null, 2)}\n`);
+    process.exitCode = data.some((r) => r.status === 'failed') ? 1 : 0;
   } finally {
     await store.close();
   }

@@ -1,5 +1,6 @@
 import type { AppOptions } from './app';
 import type { SidecarConfig } from './config';
+import { DEFAULTS } from './defaults';
 import { createCipher, encryptionKey } from './crypto/cipher';
 import { type Store, openStore } from './store';
 import { postgresDialect } from './store/postgres';
@@ -22,7 +23,8 @@ export function appOptionsFrom(config: SidecarConfig, store: Store): AppOptions 
     gatewayToken: config.gatewayToken,
     idpTimeoutMs: config.idpTimeoutMs,
     clientNamePrefix: config.clientNamePrefix,
-    creationLimit: { count: config.creationLimitPerHour, windowMs: 3_600_000 },
+    creationLimit: { ...DEFAULTS.creationLimit, count: config.creationLimitPerHour },
+    ...(config.kongDeclarativeConfig && { kongDeclarativeConfig: config.kongDeclarativeConfig }),
     housekeepingIntervalMs: config.housekeepingIntervalMs,
     lateRegistrationCheckDelayMs: config.lateRegistrationCheckDelaySeconds * 1000,
   };

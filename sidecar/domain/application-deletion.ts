@@ -25,7 +25,7 @@ export function applicationDeletion(
   const driverOf = async (application: Application) => {
     const strategy = await store.strategies.get(application.auth_strategy_id);
     if (!strategy?.dcr_provider_id) return undefined;
-    return providers.driverFor(await providers.get(strategy.dcr_provider_id));
+    return providers.driverOf(strategy.dcr_provider_id);
   };
 
   /** True when the application is gone; false when it was left pending for a retry. */

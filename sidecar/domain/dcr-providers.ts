@@ -1,24 +1,14 @@
 import type { DriverOptions, DriverDefinition } from '../idp/types';
 import type { DriverRegistry } from '../idp/registry';
 import type { Store } from '../store';
-import { StoreConstraintError } from '../store/errors';
-import type { DcrProvider, PageRequest } from '../store/records';
-import { badRequest, conflict, notFound } from './errors';
+import type { DcrProvider } from '../store/records';
+import { Conflict, InvalidInput, NotFound, orConflict } from './errors';
+import { listPage } from './shapes/common';
+import type { DcrProviderInput, DcrProviderListQuery, DcrProviderPatch, PresentedDcrProvider, Verification } from './shapes/dcr-providers';
 import { checkIdpUrl, checkSchema } from './validation';
 
-export interface DcrProviderInput {
-  name: string;
-  display_name?: string;
-  provider_type: string;
-  issuer: string;
-  dcr_config: Record<string, unknown>;
-  labels?: Record<string, string>;
-}
-
-export type DcrProviderPatch = Partial<DcrProviderInput>;
-
 /** A provider as the API shows it: dcr_config without its secrets. */
-export function presentProvider(provider: DcrProvider) {
+function presentProvider(provider: DcrProvider): PresentedDcrProvider {
   const { dcr_secrets: _secrets, ...visible } = provider;
   return visible;
 }
@@ -39,49 +29,53 @@ function checkConfig(definition: DriverDefinition, config: Record<string, unknow
   for (const field of definition.urlFields) checkIdpUrl(`dcr_config.${field}`, String(config[field]));
 }
 
-const nameTaken = (name: string) => conflict(`a DCR provider named ${name} already exists`);
+const nameTaken = (name: string | undefined) => ({ unique: `a DCR provider named ${name} already exists` });
 
 export function dcrProviderService(store: Store, drivers: DriverRegistry, driverOptions: DriverOptions) {
   const definitionOf = (providerType: string) => {
     const definition = drivers[providerType];
-    if (!definition) throw badRequest('provider_type', `must be one of ${Object.keys(drivers).join(', ')}`);
+    if (!definition) throw InvalidInput.field('provider_type', `must be one of ${Object.keys(drivers).join(', ')}`);
     return definition;
   };
-  const get = async (id: string) => {
+  /** The stored provider, secrets and all (for the domain only). */
+  const load = async (id: string) => {
     const provider = await store.providers.get(id);
-    if (!provider) throw notFound('DCR provider', id);
+    if (!provider) throw new NotFound('DCR provider', id);
     return provider;
   };
   /** The driver of a stored provider, ready to call the IdP. */
   const driverFor = (provider: DcrProvider) => definitionOf(provider.provider_type).create(provider, driverOptions);
 
   return {
-    get,
-    list: (page: PageRequest) => store.providers.list(page),
+    get: async (id: string) => presentProvider(await load(id)),
+    list: (query: DcrProviderListQuery) =>
+      listPage(query, (page) => store.providers.list(page, { name: query['filter[name]'] }), presentProvider),
     driverFor,
-    async create(input: DcrProviderInput): Promise<DcrProvider> {
+    /** The driver of the provider with this id. */
+    driverOf: async (id: string) => driverFor(await load(id)),
+    async create(input: DcrProviderInput): Promise<PresentedDcrProvider> {
       const definition = definitionOf(input.provider_type);
       checkIdpUrl('issuer', input.issuer);
       checkConfig(definition, input.dcr_config);
-      try {
-        return await store.providers.create({
-          name: input.name,
-          display_name: input.display_name ?? null,
-          provider_type: input.provider_type,
-          issuer: input.issuer,
-          labels: input.labels ?? {},
-          ...splitConfig(definition, input.dcr_config),
-        });
-      } catch (error) {
-        if (error instanceof StoreConstraintError && error.violation === 'unique') throw nameTaken(input.name);
-        throw error;
-      }
+      const created = await orConflict(
+        () =>
+          store.providers.create({
+            name: input.name,
+            display_name: input.display_name ?? null,
+            provider_type: input.provider_type,
+            issuer: input.issuer,
+            labels: input.labels ?? {},
+            ...splitConfig(definition, input.dcr_config),
+          }),
+        nameTaken(input.name),
+      );
+      return presentProvider(created);
     },
     /** Secrets left out of a patched dcr_config are kept: responses never show them, so clients cannot echo them. */
-    async update(id: string, patch: DcrProviderPatch): Promise<DcrProvider> {
-      const current = await get(id);
+    async update(id: string, patch: DcrProviderPatch): Promise<PresentedDcrProvider> {
+      const current = await load(id);
       if (patch.provider_type !== undefined && patch.provider_type !== current.provider_type) {
-        throw badRequest('provider_type', 'cannot change; create a new provider instead');
+        throw InvalidInput.field('provider_type', 'cannot change; create a new provider instead');
       }
       if (patch.issuer !== undefined) checkIdpUrl('issuer', patch.issuer);
       const definition = definitionOf(current.provider_type);
@@ -91,7 +85,7 @@ export function dcrProviderService(store: Store, drivers: DriverRegistry, driver
         (patch.issuer !== undefined && patch.issuer !== current.issuer) ||
         definition.urlFields.some((field) => patch.dcr_config?.[field] !== undefined && patch.dcr_config[field] !== current.dcr_config[field]);
       if (movesIdp && (await store.applications.existForProvider(id))) {
-        throw conflict(`DCR provider ${id} has applications registered at its current IdP; create a new provider instead`);
+        throw new Conflict(`DCR provider ${id} has applications registered at its current IdP; create a new provider instead`);
       }
       let config = {};
       if (patch.dcr_config !== undefined) {
@@ -99,32 +93,24 @@ export function dcrProviderService(store: Store, drivers: DriverRegistry, driver
         checkConfig(definition, merged);
         config = splitConfig(definition, merged);
       }
-      try {
-        const updated = await store.providers.update(id, {
-          ...(patch.name !== undefined && { name: patch.name }),
-          ...(patch.display_name !== undefined && { display_name: patch.display_name }),
-          ...(patch.issuer !== undefined && { issuer: patch.issuer }),
-          ...(patch.labels !== undefined && { labels: patch.labels }),
-          ...config,
-        });
-        if (!updated) throw notFound('DCR provider', id);
-        return updated;
-      } catch (error) {
-        if (error instanceof StoreConstraintError && error.violation === 'unique') throw nameTaken(String(patch.name));
-        throw error;
-      }
+      const changes = {
+        ...(patch.name !== undefined && { name: patch.name }),
+        ...(patch.display_name !== undefined && { display_name: patch.display_name }),
+        ...(patch.issuer !== undefined && { issuer: patch.issuer }),
+        ...(patch.labels !== undefined && { labels: patch.labels }),
+        ...config,
+      };
+      const updated = await orConflict(() => store.providers.update(id, changes), nameTaken(patch.name));
+      if (!updated) throw new NotFound('DCR provider', id);
+      return presentProvider(updated);
     },
     async delete(id: string): Promise<void> {
-      try {
-        if (!(await store.providers.delete(id))) throw notFound('DCR provider', id);
-      } catch (error) {
-        if (error instanceof StoreConstraintError) throw conflict(`DCR provider ${id} is used by an auth strategy`);
-        throw error;
-      }
+      const deleted = await orConflict(() => store.providers.delete(id), { foreign_key: `DCR provider ${id} is used by an auth strategy` });
+      if (!deleted) throw new NotFound('DCR provider', id);
     },
     /** Calls the IdP with the stored configuration. */
-    async verify(id: string): Promise<{ status: 'success' | 'failed'; errors: string[] }> {
-      const errors = await driverFor(await get(id)).verify();
+    async verify(id: string): Promise<Verification> {
+      const errors = await driverFor(await load(id)).verify();
       return { status: errors.length === 0 ? 'success' : 'failed', errors };
     },
   };

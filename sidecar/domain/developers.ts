@@ -1,39 +1,39 @@
 import { generateToken, hashToken } from '../crypto/tokens';
 import type { Store } from '../store';
-import { StoreConstraintError } from '../store/errors';
-import type { Developer, PageRequest } from '../store/records';
-import { conflict, notFound } from './errors';
+import type { Developer } from '../store/records';
+import type { ApplicationDeletion } from './application-deletion';
+import { Conflict, NotFound, orConflict } from './errors';
+import { listPage } from './shapes/common';
+import type { DeveloperDeletionPending, DeveloperInput, DeveloperListQuery } from './shapes/developers';
 
 /** Developer tokens say what they are, so that secret scanners and people recognise them. */
 const TOKEN_PREFIX = 'kdcr_dev';
 
-export interface DeveloperInput {
-  email: string;
-  full_name: string;
-}
-
-export function developerService(store: Store) {
+export function developerService(store: Store, deletion: ApplicationDeletion) {
   const get = async (id: string) => {
     const developer = await store.developers.get(id);
-    if (!developer) throw notFound('developer', id);
+    if (!developer) throw new NotFound('developer', id);
     return developer;
+  };
+  const deleteRow = async (id: string) => {
+    const deleted = await orConflict(() => store.developers.delete(id), {
+      foreign_key: `developer ${id} still has applications: delete them first, or pass delete_applications=true`,
+    });
+    if (!deleted) throw new NotFound('developer', id);
   };
 
   return {
     get,
-    list: (page: PageRequest) => store.developers.list(page),
-    /** The token is returned this once; only its digest is kept. */
+    list: (query: DeveloperListQuery) =>
+      listPage(query, (page) => store.developers.list(page, { email: query['filter[email]'] }), (d) => d),
+    /** The token is returned this once; only its digest is kept. One developer per email, whatever its case. */
     async create(input: DeveloperInput): Promise<Developer & { token: string }> {
+      const taken = { unique: `a developer with email ${input.email} already exists` };
+      // The column is unique as written; another case of the same address is caught here (filter[email] finds one).
+      if ((await store.developers.list({ number: 1, size: 1 }, { email: input.email })).total > 0) throw new Conflict(taken.unique);
       const token = generateToken(TOKEN_PREFIX);
-      try {
-        const developer = await store.developers.create({ ...input, token_hash: hashToken(token) });
-        return { ...developer, token };
-      } catch (error) {
-        if (error instanceof StoreConstraintError && error.violation === 'unique') {
-          throw conflict(`a developer with email ${input.email} already exists`);
-        }
-        throw error;
-      }
+      const developer = await orConflict(() => store.developers.create({ ...input, token_hash: hashToken(token) }), taken);
+      return { ...developer, token };
     },
     /** A new token; the previous one stops working at once. */
     async issueToken(id: string): Promise<Developer & { token: string }> {
@@ -42,13 +42,24 @@ export function developerService(store: Store) {
       await store.developers.replaceTokenHash(id, hashToken(token));
       return { ...developer, token };
     },
-    async delete(id: string): Promise<void> {
-      try {
-        if (!(await store.developers.delete(id))) throw notFound('developer', id);
-      } catch (error) {
-        if (error instanceof StoreConstraintError) throw conflict(`developer ${id} still has applications`);
-        throw error;
+    /**
+     * Deletes a developer without applications; with `deleteApplications`, their applications first (IdP clients
+     * included) and their token stops working at once. Returns what is left when an IdP could not delete a client
+     * yet: those are retried in the background and the developer stays until they are gone.
+     */
+    async delete(id: string, deleteApplications: boolean): Promise<DeveloperDeletionPending | undefined> {
+      await get(id);
+      if (deleteApplications) {
+        // A token nobody holds: the developer can no longer create applications while theirs are deleted.
+        await store.developers.replaceTokenHash(id, hashToken(generateToken(TOKEN_PREFIX)));
+        const pending: string[] = [];
+        for (const application of await store.applications.listAllOfDeveloper(id)) {
+          if (await deletion.delete(application)) pending.push(application.id);
+        }
+        if (pending.length > 0) return { developer_id: id, applications_pending_deletion: pending };
       }
+      await deleteRow(id);
+      return undefined;
     },
   };
 }

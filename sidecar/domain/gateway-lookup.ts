@@ -1,5 +1,5 @@
 import type { Store } from '../store';
-import { notFound } from './errors';
+import { NotFound } from './errors';
 
 /**
  * What the gateway plugin needs to map a client ID: the application, its developer and the services it is
@@ -7,6 +7,6 @@ import { notFound } from './errors';
  */
 export async function applicationByClientId(store: Store, clientId: string) {
   const mapping = await store.applications.gatewayMapping(clientId);
-  if (!mapping || mapping.application.status !== 'active') throw notFound('application with client ID', clientId);
+  if (!mapping || mapping.application.status !== 'active') throw new NotFound('application with client ID', clientId);
   return mapping;
 }

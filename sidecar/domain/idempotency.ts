@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Store } from '../store';
-import { ProblemError } from './errors';
+import { Conflict, Unprocessable } from './errors';
 
 /** How long a retry with the same Idempotency-Key gets the first response back. */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -27,10 +27,10 @@ export async function createOnce<T>(
   const claim = await store.idempotency.claim(developerId, key, requestHash, IDEMPOTENCY_WINDOW_MS, IDEMPOTENCY_LEASE_MS);
   if (claim.state !== 'claimed') {
     if (claim.requestHash !== requestHash) {
-      throw new ProblemError(422, 'Unprocessable Entity', 'this Idempotency-Key was used with a different request');
+      throw new Unprocessable('this Idempotency-Key was used with a different request');
     }
     if (claim.state === 'in_flight') {
-      throw new ProblemError(409, 'Conflict', 'a request with this Idempotency-Key is still in progress');
+      throw new Conflict('a request with this Idempotency-Key is still in progress');
     }
     return claim.response as T;
   }

@@ -1,28 +1,39 @@
 import type { Store } from '../store';
-import { StoreConstraintError } from '../store/errors';
-import type { Application, PageRequest, RegistrationStatus } from '../store/records';
-import { conflict, notFound } from './errors';
+import type { Developer, Registration } from '../store/records';
+import type { ApplicationService } from './applications';
+import { inactive } from './applications';
+import type { Caller } from './callers';
+import { NotFound, orConflict } from './errors';
+import type { ServiceCatalog } from './services';
+import { type PageQuery, listPage } from './shapes/common';
+import type { Decision, RegistrationInput, RegistrationListQuery } from './shapes/registrations';
 
 /** An application's requests to use a gateway service (a service name as in kong.yml), decided by an admin. */
-export function registrationService(store: Store) {
+export function registrationService(store: Store, applications: Pick<ApplicationService, 'reach'>, services: ServiceCatalog) {
   return {
     /** Pending, or approved at once when the application's auth strategy says auto_approve. */
-    async request(application: Application, service: string) {
-      if (application.status !== 'active') throw conflict(`application ${application.id} is being deleted`);
+    async request(developer: Developer, applicationId: string, input: RegistrationInput): Promise<Registration> {
+      const application = await applications.reach({ role: 'developer', developer }, applicationId);
+      if (application.status !== 'active') throw inactive(application);
+      await services.check(input.service);
       const strategy = await store.strategies.get(application.auth_strategy_id);
-      try {
-        return await store.registrations.create(application.id, service, strategy?.auto_approve ? 'approved' : 'pending');
-      } catch (error) {
-        if (error instanceof StoreConstraintError && error.violation === 'unique') {
-          throw conflict(`application ${application.id} is already registered for ${service}`);
-        }
-        throw error;
-      }
+      return orConflict(
+        () => store.registrations.create(application.id, input.service, strategy?.auto_approve ? 'approved' : 'pending'),
+        { unique: `application ${application.id} is already registered for ${input.service}` },
+      );
     },
-    list: (applicationId: string, page: PageRequest) => store.registrations.list(applicationId, page),
-    async decide(applicationId: string, registrationId: string, status: Exclude<RegistrationStatus, 'pending'>) {
-      const updated = await store.registrations.setStatus(applicationId, registrationId, status);
-      if (!updated) throw notFound('registration', registrationId);
+    /** One application's registrations: the admin's view of any, a developer's of their own. */
+    async list(caller: Caller, applicationId: string, query: PageQuery) {
+      const application = await applications.reach(caller, applicationId);
+      return listPage(query, (page) => store.registrations.list(application.id, page), (r) => r);
+    },
+    /** Every application's registrations, pending first: what waits for the admin. */
+    listAll: (query: RegistrationListQuery) =>
+      listPage(query, (page) => store.registrations.listAll(page, { status: query['filter[status]'] }), (r) => r),
+    async decide(applicationId: string, registrationId: string, decision: Decision): Promise<Registration> {
+      const application = await applications.reach({ role: 'admin' }, applicationId);
+      const updated = await store.registrations.setStatus(application.id, registrationId, decision.status);
+      if (!updated) throw new NotFound('registration', registrationId);
       return updated;
     },
   };

@@ -1,6 +1,6 @@
 import type { TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { ProblemError, badRequest } from './errors';
+import { InvalidInput } from './errors';
 
 /** An https URL, or http on loopback (the local stack): what an issuer or IdP base URL may be. */
 export function checkIdpUrl(field: string, value: string): void {
@@ -8,11 +8,11 @@ export function checkIdpUrl(field: string, value: string): void {
   try {
     url = new URL(value);
   } catch {
-    throw badRequest(field, 'must be a URL');
+    throw InvalidInput.field(field, 'must be a URL');
   }
   const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw badRequest(field, 'must be an https URL (http only on loopback)');
+    throw InvalidInput.field(field, 'must be an https URL (http only on loopback)');
   }
 }
 
@@ -25,6 +25,5 @@ export function checkSchema(prefix: string, schema: TSchema, value: unknown): vo
     if (!reasons.has(field)) reasons.set(field, e.message);
   }
   if (reasons.size === 0) return;
-  const invalid = [...reasons].map(([field, reason]) => ({ field, reason }));
-  throw new ProblemError(400, 'Bad Request', `${invalid[0]?.field}: ${invalid[0]?.reason}`, { invalid_parameters: invalid });
+  throw new InvalidInput([...reasons].map(([field, reason]) => ({ field, reason })));
 }

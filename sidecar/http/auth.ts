@@ -1,52 +1,73 @@
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { hashToken, secretsEqual } from '../crypto/tokens';
-import { ProblemError } from '../domain/errors';
+import type { Caller } from '../domain/callers';
+import { Forbidden, Unauthorized } from '../domain/errors';
 import type { Developer } from '../store/records';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The developer whose token authenticated this request (developer routes only). */
-    developer?: Developer;
+    /** The admin or the developer whose token authenticated this request (not set for gateway calls). */
+    caller?: Caller;
   }
 }
 
-const unauthorized = () => new ProblemError(401, 'Unauthorized', 'a valid bearer token is required');
+/** The three kinds of bearer token, each an OpenAPI security scheme of the same name. */
+export type Role = 'admin' | 'developer' | 'gateway';
+
+/** Who may call an operation: the hook that checks it, and what OpenAPI says about it. */
+export interface Access {
+  onRequest: onRequestAsyncHookHandler;
+  security: Partial<Record<Role, string[]>>[];
+}
+
+type FindDeveloper = (tokenHash: string) => Promise<Developer | undefined>;
+
+/** "this call needs the admin token or a developer token" */
+const needs = (roles: Role[]) =>
+  `this call needs ${roles.map((role) => (role === 'developer' ? 'a developer token' : `the ${role} token`)).join(' or ')}`;
 
 function bearerToken(request: FastifyRequest): string | undefined {
   const match = /^Bearer +(\S+)\s*$/i.exec(request.headers.authorization ?? '');
   return match?.[1];
 }
 
-function presents(request: FastifyRequest, token: string): boolean {
-  const presented = bearerToken(request);
-  return presented !== undefined && secretsEqual(presented, token);
-}
-
-type FindDeveloper = (tokenHash: string) => Promise<Developer | undefined>;
-
-async function authenticateDeveloper(request: FastifyRequest, findByTokenHash: FindDeveloper): Promise<void> {
-  const presented = bearerToken(request);
-  // Lookup by digest: the stored value is the digest, and equality of digests leaks nothing about the token.
-  const developer = presented ? await findByTokenHash(hashToken(presented)) : undefined;
-  if (!developer) throw unauthorized();
-  request.developer = developer;
-}
-
-/** Accepts only requests that present `token` as a bearer token (admin and gateway calls). */
-export function requireToken(token: string): onRequestAsyncHookHandler {
-  return async (request: FastifyRequest) => {
-    if (!presents(request, token)) throw unauthorized();
+/**
+ * The access rules of the API. No token, or one nobody has, is 401; a valid token of another role is 403 naming
+ * the role the call needs.
+ */
+export function accessControl(tokens: { admin: string; gateway: string }, findByTokenHash: FindDeveloper) {
+  const identify = async (request: FastifyRequest): Promise<Caller | { role: 'gateway' } | undefined> => {
+    const presented = bearerToken(request);
+    if (presented === undefined) return undefined;
+    if (secretsEqual(presented, tokens.admin)) return { role: 'admin' };
+    if (secretsEqual(presented, tokens.gateway)) return { role: 'gateway' };
+    // Lookup by digest: the stored value is the digest, and equality of digests leaks nothing about the token.
+    const developer = await findByTokenHash(hashToken(presented));
+    return developer && { role: 'developer', developer };
   };
+  const allow = (...roles: Role[]): Access => ({
+    async onRequest(request: FastifyRequest) {
+      const caller = await identify(request);
+      if (!caller) throw new Unauthorized();
+      if (!roles.includes(caller.role)) throw new Forbidden(needs(roles));
+      if (caller.role !== 'gateway') request.caller = caller;
+    },
+    security: roles.map((role) => ({ [role]: [] })),
+  });
+  return { admin: allow('admin'), developer: allow('developer'), gateway: allow('gateway'), adminOrDeveloper: allow('admin', 'developer') };
 }
 
-/** Accepts only requests carrying a developer's current token, and remembers whose it is. */
-export function requireDeveloper(findByTokenHash: FindDeveloper): onRequestAsyncHookHandler {
-  return (request: FastifyRequest) => authenticateDeveloper(request, findByTokenHash);
+export type AccessControl = ReturnType<typeof accessControl>;
+
+/** The caller of an operation open to the admin and developers. */
+export function callerOf(request: FastifyRequest): Caller {
+  if (!request.caller) throw new Unauthorized();
+  return request.caller;
 }
 
-/** The admin token or a developer's token; `request.developer` is set only for a developer. */
-export function requireAdminOrDeveloper(adminToken: string, findByTokenHash: FindDeveloper): onRequestAsyncHookHandler {
-  return async (request: FastifyRequest) => {
-    if (!presents(request, adminToken)) await authenticateDeveloper(request, findByTokenHash);
-  };
+/** The developer of a developer-only operation. */
+export function developerOf(request: FastifyRequest): Developer {
+  const caller = callerOf(request);
+  if (caller.role !== 'developer') throw new Forbidden(needs(['developer']));
+  return caller.developer;
 }

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifySchemaValidationError } from 'fastify';
-import { type InvalidParameter, ProblemError } from '../domain/errors';
+import { type InvalidParameter, ProblemError, titleOf } from '../domain/errors';
+import { NON_BLANK } from '../domain/shapes/common';
 
 /** Konnect's problem shape: every error response of the sidecar, whatever produced it. */
 export interface Problem {
@@ -10,24 +11,8 @@ export interface Problem {
   idp_error?: { error: string; error_description: string };
 }
 
-const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  409: 'Conflict',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Entity',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-};
-
 export function problem(status: number, detail: string, extras: Omit<Problem, 'status' | 'title' | 'detail'> = {}): Problem {
-  return { status, title: TITLES[status] ?? 'Error', detail, ...extras };
+  return { status, title: titleOf(status), detail, ...extras };
 }
 
 /** `/dcr_config/dcr_token` + missing `x` -> `dcr_config.dcr_token.x`; querystring fields keep their own names. */
@@ -39,13 +24,18 @@ function fieldOf(error: FastifySchemaValidationError): string {
   return segments.join('.') || '(body)';
 }
 
+function reasonOf(error: FastifySchemaValidationError): string {
+  if (error.keyword === 'pattern' && (error.params as { pattern?: string }).pattern === NON_BLANK) return 'must not be blank';
+  return error.message ?? 'is invalid';
+}
+
 function fromError(error: FastifyError | ProblemError): Problem {
   if (error instanceof ProblemError) {
     const { retryAfter: _retryAfter, ...extras } = error.extras;
-    return { ...problem(error.status, error.message), title: error.title, ...extras };
+    return { ...problem(error.status, error.message), ...extras };
   }
   if (error.validation) {
-    const invalid = error.validation.map((v) => ({ field: fieldOf(v), reason: v.message ?? 'is invalid' }));
+    const invalid = error.validation.map((v) => ({ field: fieldOf(v), reason: reasonOf(v) }));
     return problem(400, `${invalid[0]?.field}: ${invalid[0]?.reason}`, { invalid_parameters: invalid });
   }
   const status = error.statusCode ?? 500;

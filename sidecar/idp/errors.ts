@@ -19,11 +19,10 @@ export class IdpError extends ProblemError {
     retryAfter?: number,
   ) {
     const status = kind === 'unavailable' ? 503 : 502;
-    super(status, status === 503 ? 'Service Unavailable' : 'Bad Gateway', detail, {
+    super(status, detail, {
       idp_error: idpError,
       ...(retryAfter !== undefined && { retryAfter }),
     });
-    this.name = 'IdpError';
   }
 
   /** The IdP may have acted anyway (a server error, no answer in time, a network error); a 429 or a refusal: it did not. */

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { ProblemError } from '../domain/errors';
+import { Conflict } from '../domain/errors';
 import { IdpError, idpFailure } from './errors';
 import { Deadline, callIdp, idpHttpClient } from './http-call';
 import type { DriverDefinition, DriverOptions, IdpDriver, ProviderSettings } from './types';
@@ -77,7 +77,7 @@ function openIdConnectDriver(settings: ProviderSettings, options: DriverOptions)
       throw idpFailure(response, 'delete the client', IDP_NAME);
     },
     async refreshSecret() {
-      throw new ProblemError(409, 'Conflict', 'RFC 7591/7592 define no secret rotation: delete the application and create a new one');
+      throw new Conflict('RFC 7591/7592 define no secret rotation: delete the application and create a new one');
     },
     listClients: async () => null,
     async verify() {

@@ -1,99 +1,99 @@
-import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from '@sinclair/typebox';
-import type { ApplicationDeletion } from '../domain/application-deletion';
-import { type ApplicationService, presentApplication } from '../domain/applications';
-import { createOnce } from '../domain/idempotency';
-import type { Store } from '../store';
-import type { Developer } from '../store/records';
-import { IdParams, ListOf, PageQuery, errorResponses, listBody, pageRequest } from './schemas';
+import type { ApplicationService } from '../domain/applications';
+import { Application, ApplicationInput, ApplicationListQuery, ApplicationPatch, IdempotencyHeaders } from '../domain/shapes/applications';
+import { ListOf } from '../domain/shapes/common';
+import { type AccessControl, callerOf, developerOf } from '../http/auth';
+import { IdParams, operation } from './schemas';
 
-const Create = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 200 }),
-  description: Type.Optional(Type.String({ maxLength: 2000 })),
-  auth_strategy_id: Type.String({ format: 'uuid' }),
-  redirect_uris: Type.Optional(Type.Array(Type.String({ format: 'uri' }), { maxItems: 20 })),
-  client_id: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'self-managed strategies only' })),
-});
-
-const Patch = Type.Object({
-  name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-  description: Type.Optional(Type.String({ maxLength: 2000 })),
-});
-
-const Application = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  description: Type.Union([Type.String(), Type.Null()]),
-  auth_strategy_id: Type.String(),
-  client_id: Type.String(),
-  client_secret: Type.Optional(Type.String({ description: 'only right after creation or a refresh' })),
-  redirect_uris: Type.Array(Type.String()),
-  status: Type.String({ description: 'active, or pending_deletion while the IdP client is not yet deleted' }),
-  created_at: Type.String(),
-  updated_at: Type.String(),
-});
-
-const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) });
-
-/** `/v2/applications`: developer calls, each sees only the developer's own applications. */
-export function applicationRoutes(
-  store: Store,
-  applications: ApplicationService,
-  deletion: ApplicationDeletion,
-  developerOnly: onRequestAsyncHookHandler,
-) {
+/**
+ * `/v2/applications`: a developer creates and manages their own (another's is 404); the admin lists, disables and
+ * deletes any.
+ */
+export function applicationRoutes(applications: ApplicationService, access: AccessControl) {
   const tags = ['applications'];
-  const developerOf = (request: { developer?: Developer }) => request.developer as Developer;
   return async (app: FastifyInstance) => {
-    app.addHook('onRequest', developerOnly);
-    app.post<{ Body: Static<typeof Create>; Headers: Static<typeof IdempotencyHeaders> }>(
+    app.post<{ Body: ApplicationInput; Headers: Static<typeof IdempotencyHeaders> }>(
       '/v2/applications',
-      { schema: { tags, body: Create, headers: IdempotencyHeaders, response: { 201: Application, ...errorResponses } } },
-      async (request, reply) => {
-        const developer = developerOf(request);
-        const key = request.headers['idempotency-key'];
-        const create = () => applications.create(developer, request.body);
-        return reply.code(201).send(key ? await createOnce(store, developer.id, key, request.body, create) : await create());
-      },
+      operation(access.developer, {
+        summary: 'Create an application (registers its client at the IdP)',
+        description: 'the client secret is in this response only',
+        tags,
+        body: ApplicationInput,
+        headers: IdempotencyHeaders,
+        response: { 201: Application },
+        errors: [409, 422, 429, 502, 503],
+      }),
+      async (request, reply) =>
+        reply.code(201).send(await applications.create(developerOf(request), request.body, request.headers['idempotency-key'])),
     );
-    app.get<{ Querystring: Static<typeof PageQuery> }>(
+    app.get<{ Querystring: ApplicationListQuery }>(
       '/v2/applications',
-      { schema: { tags, querystring: PageQuery, response: { 200: ListOf(Application), ...errorResponses } } },
-      async (request) => {
-        const page = pageRequest(request.query);
-        return listBody(page, await applications.list(developerOf(request), page), (a) => presentApplication(a));
-      },
+      operation(access.adminOrDeveloper, {
+        summary: 'List applications',
+        description: "a developer's own; the admin's: every developer's",
+        tags,
+        querystring: ApplicationListQuery,
+        response: { 200: ListOf(Application) },
+      }),
+      async (request) => applications.list(callerOf(request), request.query),
     );
     app.get<{ Params: Static<typeof IdParams> }>(
       '/v2/applications/:id',
-      { schema: { tags, params: IdParams, response: { 200: Application, ...errorResponses } } },
-      async (request) => presentApplication(await applications.getOwn(developerOf(request), request.params.id)),
+      operation(access.adminOrDeveloper, { summary: 'Get an application', tags, params: IdParams, response: { 200: Application }, errors: [404] }),
+      async (request) => applications.get(callerOf(request), request.params.id),
     );
-    app.patch<{ Params: Static<typeof IdParams>; Body: Static<typeof Patch> }>(
+    app.patch<{ Params: Static<typeof IdParams>; Body: ApplicationPatch }>(
       '/v2/applications/:id',
-      { schema: { tags, params: IdParams, body: Patch, response: { 200: Application, ...errorResponses } } },
-      async (request) => presentApplication(await applications.update(developerOf(request), request.params.id, request.body)),
+      operation(access.developer, {
+        summary: 'Rename or describe an application',
+        tags,
+        params: IdParams,
+        body: ApplicationPatch,
+        response: { 200: Application },
+        errors: [404],
+      }),
+      async (request) => applications.update(developerOf(request), request.params.id, request.body),
     );
     app.delete<{ Params: Static<typeof IdParams> }>(
       '/v2/applications/:id',
-      {
-        schema: {
-          tags,
-          description: '204 when the IdP client is deleted; 202 with the application pending_deletion when the IdP could not, retried in the background',
-          params: IdParams,
-          response: { 202: Application, 204: Type.Null(), ...errorResponses },
-        },
-      },
+      operation(access.adminOrDeveloper, {
+        summary: 'Delete an application and its IdP client',
+        description: '204 when the IdP client is deleted; 202 with the application pending_deletion when the IdP could not, retried in the background',
+        tags,
+        params: IdParams,
+        response: { 202: Application, 204: Type.Null() },
+        errors: [404],
+      }),
       async (request, reply) => {
-        const application = await applications.getOwn(developerOf(request), request.params.id);
-        const pending = await deletion.delete(application);
-        return pending ? reply.code(202).send(presentApplication(pending)) : reply.code(204).send();
+        const pending = await applications.delete(callerOf(request), request.params.id);
+        return pending ? reply.code(202).send(pending) : reply.code(204).send();
       },
     );
     app.post<{ Params: Static<typeof IdParams> }>(
       '/v2/applications/:id/refresh-secret',
-      { schema: { tags, params: IdParams, response: { 200: Application, ...errorResponses } } },
+      operation(access.developer, {
+        summary: 'Get a new client secret from the IdP',
+        description: 'the new secret is in this response only; the old one stops working',
+        tags,
+        params: IdParams,
+        response: { 200: Application },
+        errors: [404, 409, 502, 503],
+      }),
       async (request) => applications.refreshSecret(developerOf(request), request.params.id),
     );
+    for (const [action, enabled] of [['disable', false], ['enable', true]] as const) {
+      app.post<{ Params: Static<typeof IdParams> }>(
+        `/v2/applications/:id/${action}`,
+        operation(access.admin, {
+          summary: enabled ? 'Enable a disabled application' : 'Disable an application (the gateway refuses it; its client stays)',
+          tags,
+          params: IdParams,
+          response: { 200: Application },
+          errors: [404, 409],
+        }),
+        async (request) => applications.setEnabled(request.params.id, enabled),
+      );
+    }
   };
 }

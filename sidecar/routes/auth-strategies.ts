@@ -1,70 +1,47 @@
-import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from '@sinclair/typebox';
 import type { AuthStrategyService } from '../domain/auth-strategies';
-import { IdParams, ListOf, PageQuery, errorResponses, listBody, pageRequest } from './schemas';
-
-const OpenIdConnect = Type.Object({
-  issuer: Type.String({ minLength: 1 }),
-  credential_claim: Type.Optional(Type.Array(Type.String())),
-  scopes: Type.Optional(Type.Array(Type.String())),
-  auth_methods: Type.Optional(Type.Array(Type.String())),
-});
-
-const Create = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 255 }),
-  display_name: Type.String({ minLength: 1, maxLength: 255 }),
-  strategy_type: Type.Literal('openid_connect'),
-  configs: Type.Object({ 'openid-connect': OpenIdConnect }),
-  dcr_provider_id: Type.Optional(Type.Union([Type.String({ format: 'uuid' }), Type.Null()])),
-  auto_approve: Type.Optional(Type.Boolean()),
-});
-
-const Strategy = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  display_name: Type.String(),
-  strategy_type: Type.String(),
-  configs: Type.Object({ 'openid-connect': OpenIdConnect }),
-  dcr_provider_id: Type.Union([Type.String(), Type.Null()]),
-  auto_approve: Type.Boolean(),
-  created_at: Type.String(),
-  updated_at: Type.String(),
-});
-
-const Patch = Type.Partial(Create);
+import { AuthStrategy, AuthStrategyInput, AuthStrategyListQuery, AuthStrategyPatch } from '../domain/shapes/auth-strategies';
+import { ListOf } from '../domain/shapes/common';
+import type { Access } from '../http/auth';
+import { IdParams, operation } from './schemas';
 
 /** `/v2/application-auth-strategies`: admin only. */
-export function authStrategyRoutes(strategies: AuthStrategyService, adminOnly: onRequestAsyncHookHandler) {
+export function authStrategyRoutes(strategies: AuthStrategyService, admin: Access) {
   const tags = ['application-auth-strategies'];
   const base = '/v2/application-auth-strategies';
   return async (app: FastifyInstance) => {
-    app.addHook('onRequest', adminOnly);
-    app.post<{ Body: Static<typeof Create> }>(
+    app.post<{ Body: AuthStrategyInput }>(
       base,
-      { schema: { tags, body: Create, response: { 201: Strategy, ...errorResponses } } },
+      operation(admin, { summary: 'Create an auth strategy', tags, body: AuthStrategyInput, response: { 201: AuthStrategy }, errors: [409] }),
       async (request, reply) => reply.code(201).send(await strategies.create(request.body)),
     );
-    app.get<{ Querystring: Static<typeof PageQuery> }>(
+    app.get<{ Querystring: AuthStrategyListQuery }>(
       base,
-      { schema: { tags, querystring: PageQuery, response: { 200: ListOf(Strategy), ...errorResponses } } },
-      async (request) => {
-        const page = pageRequest(request.query);
-        return listBody(page, await strategies.list(page), (s) => s);
-      },
+      operation(admin, { summary: 'List auth strategies', tags, querystring: AuthStrategyListQuery, response: { 200: ListOf(AuthStrategy) } }),
+      async (request) => strategies.list(request.query),
     );
     app.get<{ Params: Static<typeof IdParams> }>(
       `${base}/:id`,
-      { schema: { tags, params: IdParams, response: { 200: Strategy, ...errorResponses } } },
+      operation(admin, { summary: 'Get an auth strategy', tags, params: IdParams, response: { 200: AuthStrategy }, errors: [404] }),
       async (request) => strategies.get(request.params.id),
     );
-    app.patch<{ Params: Static<typeof IdParams>; Body: Static<typeof Patch> }>(
+    app.patch<{ Params: Static<typeof IdParams>; Body: AuthStrategyPatch }>(
       `${base}/:id`,
-      { schema: { tags, params: IdParams, body: Patch, response: { 200: Strategy, ...errorResponses } } },
+      operation(admin, {
+        summary: 'Update an auth strategy',
+        description: 'dcr_provider_id never changes',
+        tags,
+        params: IdParams,
+        body: AuthStrategyPatch,
+        response: { 200: AuthStrategy },
+        errors: [404, 409],
+      }),
       async (request) => strategies.update(request.params.id, request.body),
     );
     app.delete<{ Params: Static<typeof IdParams> }>(
       `${base}/:id`,
-      { schema: { tags, params: IdParams, response: { 204: Type.Null(), ...errorResponses } } },
+      operation(admin, { summary: 'Delete an auth strategy', tags, params: IdParams, response: { 204: Type.Null() }, errors: [404, 409] }),
       async (request, reply) => {
         await strategies.delete(request.params.id);
         return reply.code(204).send();

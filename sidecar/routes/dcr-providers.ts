@@ -1,66 +1,47 @@
-import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from '@sinclair/typebox';
-import { type DcrProviderService, presentProvider } from '../domain/dcr-providers';
-import { IdParams, Labels, ListOf, PageQuery, errorResponses, listBody, pageRequest } from './schemas';
-
-export function dcrProviderSchemas(providerTypes: string[]) {
-  const ProviderType = Type.Unsafe<string>({ type: 'string', enum: providerTypes });
-  const Create = Type.Object({
-    name: Type.String({ minLength: 1, maxLength: 255 }),
-    display_name: Type.Optional(Type.String({ maxLength: 255 })),
-    provider_type: ProviderType,
-    issuer: Type.String({ minLength: 1 }),
-    dcr_config: Type.Object({}, { additionalProperties: true, description: 'per provider_type; secrets are write-only' }),
-    labels: Type.Optional(Labels),
-  });
-  const Provider = Type.Object({
-    id: Type.String(),
-    name: Type.String(),
-    display_name: Type.Union([Type.String(), Type.Null()]),
-    provider_type: Type.String(),
-    issuer: Type.String(),
-    dcr_config: Type.Object({}, { additionalProperties: true }),
-    labels: Labels,
-    created_at: Type.String(),
-    updated_at: Type.String(),
-  });
-  return { Create, Patch: Type.Partial(Create), Provider };
-}
-
-const Verification = Type.Object({ status: Type.String(), errors: Type.Array(Type.String()) });
+import type { DcrProviderService } from '../domain/dcr-providers';
+import { ListOf } from '../domain/shapes/common';
+import { DcrProvider, DcrProviderListQuery, Verification, dcrProviderShapes } from '../domain/shapes/dcr-providers';
+import type { Access } from '../http/auth';
+import { IdParams, operation } from './schemas';
 
 /** `/v2/dcr-providers`: admin only. */
-export function dcrProviderRoutes(providers: DcrProviderService, providerTypes: string[], adminOnly: onRequestAsyncHookHandler) {
-  const { Create, Patch, Provider } = dcrProviderSchemas(providerTypes);
+export function dcrProviderRoutes(providers: DcrProviderService, providerTypes: string[], admin: Access) {
+  const { Create, Patch } = dcrProviderShapes(providerTypes);
   const tags = ['dcr-providers'];
   return async (app: FastifyInstance) => {
-    app.addHook('onRequest', adminOnly);
     app.post<{ Body: Static<typeof Create> }>(
       '/v2/dcr-providers',
-      { schema: { tags, body: Create, response: { 201: Provider, ...errorResponses } } },
-      async (request, reply) => reply.code(201).send(presentProvider(await providers.create(request.body))),
+      operation(admin, { summary: 'Create a DCR provider', tags, body: Create, response: { 201: DcrProvider }, errors: [409] }),
+      async (request, reply) => reply.code(201).send(await providers.create(request.body)),
     );
-    app.get<{ Querystring: Static<typeof PageQuery> }>(
+    app.get<{ Querystring: DcrProviderListQuery }>(
       '/v2/dcr-providers',
-      { schema: { tags, querystring: PageQuery, response: { 200: ListOf(Provider), ...errorResponses } } },
-      async (request) => {
-        const page = pageRequest(request.query);
-        return listBody(page, await providers.list(page), presentProvider);
-      },
+      operation(admin, { summary: 'List DCR providers', tags, querystring: DcrProviderListQuery, response: { 200: ListOf(DcrProvider) } }),
+      async (request) => providers.list(request.query),
     );
     app.get<{ Params: Static<typeof IdParams> }>(
       '/v2/dcr-providers/:id',
-      { schema: { tags, params: IdParams, response: { 200: Provider, ...errorResponses } } },
-      async (request) => presentProvider(await providers.get(request.params.id)),
+      operation(admin, { summary: 'Get a DCR provider', tags, params: IdParams, response: { 200: DcrProvider }, errors: [404] }),
+      async (request) => providers.get(request.params.id),
     );
     app.patch<{ Params: Static<typeof IdParams>; Body: Static<typeof Patch> }>(
       '/v2/dcr-providers/:id',
-      { schema: { tags, params: IdParams, body: Patch, response: { 200: Provider, ...errorResponses } } },
-      async (request) => presentProvider(await providers.update(request.params.id, request.body)),
+      operation(admin, {
+        summary: 'Update a DCR provider',
+        description: 'secrets left out of dcr_config are kept; issuer and URLs change only while no application uses the provider',
+        tags,
+        params: IdParams,
+        body: Patch,
+        response: { 200: DcrProvider },
+        errors: [404, 409],
+      }),
+      async (request) => providers.update(request.params.id, request.body),
     );
     app.delete<{ Params: Static<typeof IdParams> }>(
       '/v2/dcr-providers/:id',
-      { schema: { tags, params: IdParams, response: { 204: Type.Null(), ...errorResponses } } },
+      operation(admin, { summary: 'Delete a DCR provider', tags, params: IdParams, response: { 204: Type.Null() }, errors: [404, 409] }),
       async (request, reply) => {
         await providers.delete(request.params.id);
         return reply.code(204).send();
@@ -68,7 +49,13 @@ export function dcrProviderRoutes(providers: DcrProviderService, providerTypes: 
     );
     app.post<{ Params: Static<typeof IdParams> }>(
       '/v2/dcr-providers/:id/verify',
-      { schema: { tags, params: IdParams, response: { 200: Verification, ...errorResponses } } },
+      operation(admin, {
+        summary: 'Check a DCR provider against its IdP',
+        tags,
+        params: IdParams,
+        response: { 200: Verification },
+        errors: [404],
+      }),
       async (request) => providers.verify(request.params.id),
     );
   };

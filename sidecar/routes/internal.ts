@@ -1,8 +1,7 @@
-import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from '@sinclair/typebox';
-import { applicationByClientId } from '../domain/gateway-lookup';
-import type { Store } from '../store';
-import { errorResponses } from './schemas';
+import type { Access } from '../http/auth';
+import { operation } from './schemas';
 
 const Params = Type.Object({ client_id: Type.String({ minLength: 1, maxLength: 255 }) });
 
@@ -12,14 +11,22 @@ const Mapping = Type.Object({
   services: Type.Array(Type.String(), { description: 'the services the application is approved for' }),
 });
 
+/** The gateway's lookup: the application, developer and approved services of a client ID. */
+export type GatewayLookup = (clientId: string) => Promise<Static<typeof Mapping>>;
+
 /** What the gateway plugin calls, with the gateway token, to map a client ID to an application. */
-export function internalRoutes(store: Store, gatewayOnly: onRequestAsyncHookHandler) {
+export function internalRoutes(lookup: GatewayLookup, gateway: Access) {
   return async (app: FastifyInstance) => {
-    app.addHook('onRequest', gatewayOnly);
     app.get<{ Params: Static<typeof Params> }>(
       '/v2/internal/applications/by-client-id/:client_id',
-      { schema: { tags: ['internal'], params: Params, response: { 200: Mapping, ...errorResponses } } },
-      async (request) => applicationByClientId(store, request.params.client_id),
+      operation(gateway, {
+        summary: 'Map a client ID to its application (the gateway plugin)',
+        tags: ['internal'],
+        params: Params,
+        response: { 200: Mapping },
+        errors: [404],
+      }),
+      async (request) => lookup(request.params.client_id),
     );
   };
 }

@@ -1,40 +1,29 @@
-import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
-import { type Static, Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
 import type { Reconciler } from '../domain/reconcile';
-import { errorResponses } from './schemas';
-
-const Report = Type.Object({
-  data: Type.Array(
-    Type.Object({
-      provider_id: Type.String(),
-      provider_name: Type.String(),
-      status: Type.String(),
-      error: Type.Optional(Type.String()),
-      orphans: Type.Array(Type.Object({ client_id: Type.String(), client_name: Type.String() })),
-      missing: Type.Array(Type.Object({ application_id: Type.String(), client_id: Type.String() })),
-      removed: Type.Array(Type.String()),
-    }),
-  ),
-});
-
-const FixBody = Type.Object({
-  grace_seconds: Type.Optional(Type.Integer({ minimum: 0, default: 300, description: 'younger orphans are only reported' })),
-});
+import { ReconcileFix, ReconcileReport } from '../domain/shapes/reconcile';
+import type { Access } from '../http/auth';
+import { operation } from './schemas';
 
 /** `GET /v2/reconcile` reports orphans and missing clients; `POST` also removes the orphans. Admin only. */
-export function reconcileRoutes(reconcile: Reconciler, adminOnly: onRequestAsyncHookHandler, defaultGraceSeconds: number) {
+export function reconcileRoutes(reconcile: Reconciler, admin: Access) {
   const tags = ['reconcile'];
   return async (app: FastifyInstance) => {
-    app.addHook('onRequest', adminOnly);
-    app.get('/v2/reconcile', { schema: { tags, response: { 200: Report, ...errorResponses } } }, async () => ({
-      data: await reconcile.reconcile({ fix: false, graceSeconds: defaultGraceSeconds }),
-    }));
-    app.post<{ Body: Static<typeof FixBody> | undefined }>(
+    app.get(
       '/v2/reconcile',
-      { schema: { tags, body: Type.Optional(FixBody), response: { 200: Report, ...errorResponses } } },
-      async (request) => ({
-        data: await reconcile.reconcile({ fix: true, graceSeconds: request.body?.grace_seconds ?? defaultGraceSeconds }),
+      operation(admin, { summary: "Compare the IdPs' clients with the applications", tags, response: { 200: ReconcileReport } }),
+      async () => reconcile.reconcile({ fix: false }),
+    );
+    app.post<{ Body: ReconcileFix | undefined }>(
+      '/v2/reconcile',
+      operation(admin, {
+        summary: 'Reconcile and delete the orphaned IdP clients',
+        description: 'orphans younger than grace_seconds are only reported: their application may be being written',
+        tags,
+        body: Type.Optional(ReconcileFix),
+        response: { 200: ReconcileReport },
       }),
+      async (request) => reconcile.reconcile({ fix: true, graceSeconds: request.body?.grace_seconds }),
     );
   };
 }

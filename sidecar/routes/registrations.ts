@@ -1,73 +1,64 @@
-import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from '@sinclair/typebox';
-import type { ApplicationService } from '../domain/applications';
-import { notFound } from '../domain/errors';
 import type { RegistrationService } from '../domain/registrations';
-import type { Store } from '../store';
-import type { Developer } from '../store/records';
-import { IdParams, ListOf, PageQuery, errorResponses, listBody, pageRequest } from './schemas';
+import { ListOf, PageQuery } from '../domain/shapes/common';
+import { Decision, Registration, RegistrationInput, RegistrationListQuery } from '../domain/shapes/registrations';
+import { type AccessControl, callerOf, developerOf } from '../http/auth';
+import { IdParams, operation } from './schemas';
 
-const Registration = Type.Object({
-  id: Type.String(),
-  application_id: Type.String(),
-  service: Type.String(),
-  status: Type.String(),
-  created_at: Type.String(),
-  updated_at: Type.String(),
-});
-
-const Create = Type.Object({ service: Type.String({ minLength: 1, maxLength: 255, description: 'a service name as in kong.yml' }) });
-const Decision = Type.Object({ status: Type.Union([Type.Literal('approved'), Type.Literal('rejected'), Type.Literal('revoked')]) });
 const RegistrationParams = Type.Object({ id: Type.String({ format: 'uuid' }), rid: Type.String({ format: 'uuid' }) });
 
 /** The developer asks for a service (POST); an admin decides (PATCH); both list them (GET), a developer only their own. */
-export function registrationRoutes(
-  store: Store,
-  applications: ApplicationService,
-  registrations: RegistrationService,
-  auth: {
-    developerOnly: onRequestAsyncHookHandler;
-    adminOnly: onRequestAsyncHookHandler;
-    adminOrDeveloper: onRequestAsyncHookHandler;
-  },
-) {
+export function registrationRoutes(registrations: RegistrationService, access: AccessControl) {
   const tags = ['registrations'];
   const path = '/v2/applications/:id/registrations';
-  /** A developer reaches only their own applications (another's is 404); the admin reaches every one. */
-  const applicationOf = async (request: { developer?: Developer; params: { id: string } }) => {
-    if (request.developer) return applications.getOwn(request.developer, request.params.id);
-    const application = await store.applications.get(request.params.id);
-    if (!application) throw notFound('application', request.params.id);
-    return application;
-  };
   return async (app: FastifyInstance) => {
-    app.post<{ Params: Static<typeof IdParams>; Body: Static<typeof Create> }>(
+    app.post<{ Params: Static<typeof IdParams>; Body: RegistrationInput }>(
       path,
-      { onRequest: auth.developerOnly, schema: { tags, params: IdParams, body: Create, response: { 201: Registration, ...errorResponses } } },
-      async (request, reply) => reply.code(201).send(await registrations.request(await applicationOf(request), request.body.service)),
+      operation(access.developer, {
+        summary: 'Ask for a gateway service',
+        description: 'pending until an admin decides, approved at once when the auth strategy says auto_approve; 404 for a service the gateway does not have',
+        tags,
+        params: IdParams,
+        body: RegistrationInput,
+        response: { 201: Registration },
+        errors: [404, 409],
+      }),
+      async (request, reply) => reply.code(201).send(await registrations.request(developerOf(request), request.params.id, request.body)),
     );
-    app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof PageQuery> }>(
+    app.get<{ Params: Static<typeof IdParams>; Querystring: PageQuery }>(
       path,
-      {
-        onRequest: auth.adminOrDeveloper,
-        schema: { tags, params: IdParams, querystring: PageQuery, response: { 200: ListOf(Registration), ...errorResponses } },
-      },
-      async (request) => {
-        const application = await applicationOf(request);
-        const page = pageRequest(request.query);
-        return listBody(page, await registrations.list(application.id, page), (r) => r);
-      },
+      operation(access.adminOrDeveloper, {
+        summary: "List an application's registrations",
+        tags,
+        params: IdParams,
+        querystring: PageQuery,
+        response: { 200: ListOf(Registration) },
+        errors: [404],
+      }),
+      async (request) => registrations.list(callerOf(request), request.params.id, request.query),
     );
-    app.patch<{ Params: Static<typeof RegistrationParams>; Body: Static<typeof Decision> }>(
+    app.patch<{ Params: Static<typeof RegistrationParams>; Body: Decision }>(
       `${path}/:rid`,
-      {
-        onRequest: auth.adminOnly,
-        schema: { tags, params: RegistrationParams, body: Decision, response: { 200: Registration, ...errorResponses } },
-      },
-      async (request) => {
-        const application = await applicationOf(request);
-        return registrations.decide(application.id, request.params.rid, request.body.status);
-      },
+      operation(access.admin, {
+        summary: 'Approve, reject or revoke a registration',
+        tags,
+        params: RegistrationParams,
+        body: Decision,
+        response: { 200: Registration },
+        errors: [404],
+      }),
+      async (request) => registrations.decide(request.params.id, request.params.rid, request.body),
+    );
+    app.get<{ Querystring: RegistrationListQuery }>(
+      '/v2/registrations',
+      operation(access.admin, {
+        summary: "List every application's registrations, pending first",
+        tags,
+        querystring: RegistrationListQuery,
+        response: { 200: ListOf(Registration) },
+      }),
+      async (request) => registrations.listAll(request.query),
     );
   };
 }

@@ -15,6 +15,12 @@ export interface GatewayMapping {
   services: string[];
 }
 
+export interface ApplicationFilter {
+  developer_id?: string | undefined;
+  status?: ApplicationStatus | undefined;
+  client_id?: string | undefined;
+}
+
 export type ApplicationChanges = Partial<Pick<Application, 'name' | 'description' | 'redirect_uris' | 'idp_secrets'>>;
 
 export function applicationRepository(ctx: StoreContext) {
@@ -92,8 +98,18 @@ export function applicationRepository(ctx: StoreContext) {
       await constrained(ctx.dialect, () => db.insertInto('applications').values(row).execute());
       return toRecord(row);
     },
-    listByDeveloper(developerId: string, page: PageRequest): Promise<PageOf<Application>> {
-      return paginate(db.selectFrom('applications').where('developer_id', '=', developerId), page, toRecord);
+    /** One page of the applications that match every filter given. */
+    list(page: PageRequest, filter: ApplicationFilter): Promise<PageOf<Application>> {
+      let base = db.selectFrom('applications');
+      if (filter.developer_id !== undefined) base = base.where('developer_id', '=', filter.developer_id);
+      if (filter.status !== undefined) base = base.where('status', '=', filter.status);
+      if (filter.client_id !== undefined) base = base.where('client_id', '=', filter.client_id);
+      return paginate(base, page, toRecord);
+    },
+    /** Every application of one developer (their deletion deletes them all). */
+    async listAllOfDeveloper(developerId: string): Promise<Application[]> {
+      const rows = await db.selectFrom('applications').selectAll().where('developer_id', '=', developerId).orderBy('created_at').execute();
+      return rows.map(toRecord);
     },
     /** Every application of the given strategies (reconciliation compares them with the IdP's clients). */
     async listByStrategies(strategyIds: string[]): Promise<Application[]> {
@@ -138,6 +154,16 @@ export function applicationRepository(ctx: StoreContext) {
           idp_secrets: changes.idp_secrets === null ? null : encryptJson(cipher, changes.idp_secrets),
         }),
       });
+    },
+    /** Active or disabled; never over a pending deletion, which only the deletion itself ends. */
+    async setStatus(id: string, status: 'active' | 'disabled'): Promise<Application | undefined> {
+      await db
+        .updateTable('applications')
+        .set({ status, updated_at: ctx.now().toISOString() })
+        .where('id', '=', id)
+        .where('status', '!=', 'pending_deletion')
+        .execute();
+      return findBy('id', id);
     },
     /** The IdP refused to delete the client: keep the application, retry at `retryAt`. */
     async markDeletionFailed(id: string, error: string, retryAt: Date): Promise<Application | undefined> {

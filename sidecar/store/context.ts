@@ -1,4 +1,4 @@
-import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
+import { type Kysely, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { Cipher } from '../crypto/cipher';
 import type { DatabaseDialect } from './dialect';
 import type { PageOf, PageRequest } from './records';
@@ -12,14 +12,15 @@ export interface StoreContext {
   now: () => Date;
 }
 
-/** One page of a filtered table (oldest first) and the total across all pages. */
+/** One page of a filtered table (oldest first, after `first` when given) and the total across all pages. */
 export async function paginate<Row, R>(
   base: SelectQueryBuilder<Database, any, object>,
   page: PageRequest,
   toRecord: (row: Row) => R,
+  first?: RawBuilder<unknown>,
 ): Promise<PageOf<R>> {
-  const rows = await base
-    .selectAll()
+  const selected = base.selectAll();
+  const rows = await (first ? selected.orderBy(first) : selected)
     .orderBy(sql.ref('created_at'))
     .orderBy(sql.ref('id'))
     .limit(page.size)

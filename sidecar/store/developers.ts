@@ -27,8 +27,13 @@ export function developerRepository(ctx: StoreContext) {
       await constrained(ctx.dialect, () => db.insertInto('developers').values(row).execute());
       return toRecord(row);
     },
-    list(page: PageRequest): Promise<PageOf<Developer>> {
-      return paginate(db.selectFrom('developers'), page, toRecord);
+    /** One page, optionally only the developer with this email (case-insensitive). */
+    list(page: PageRequest, filter: { email?: string } = {}): Promise<PageOf<Developer>> {
+      const base = db.selectFrom('developers');
+      const { email } = filter;
+      const filtered =
+        email === undefined ? base : base.where((eb) => eb(eb.fn('lower', ['email']), '=', eb.fn('lower', [eb.val(email)])));
+      return paginate(filtered, page, toRecord);
     },
     /** Replaces the developer's token: the old one stops working at once. */
     async replaceTokenHash(id: string, tokenHash: string): Promise<boolean> {

@@ -13,8 +13,8 @@ export interface DatabaseDialect {
    */
   rowLocks: boolean;
   /**
-   * Where the migration tables live, for databases with schemas: Kysely's migrator otherwise looks for them in
-   * every schema, and takes another schema's (another sidecar's, in the same database) for its own.
+   * The schema our tables live in, for databases that have schemas: the migrator looks for its own tables there
+   * only (otherwise another schema's migration tables in the same database would count as ours).
    */
-  migrationTableSchema?(db: Kysely<unknown>): Promise<string>;
+  schemaOf?(db: Kysely<any>): Promise<string>;
 }

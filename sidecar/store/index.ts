@@ -32,10 +32,7 @@ export function openStore({ dialect, cipher, now = () => new Date() }: StoreOpti
     idempotency: idempotencyRepository(ctx),
     creations: creationRepository(ctx),
     registrationChecks: registrationCheckRepository(ctx),
-    async migrate(): Promise<void> {
-      const unknownDb = db as Kysely<unknown>;
-      await migrateToLatest(unknownDb, await dialect.migrationTableSchema?.(unknownDb));
-    },
+    migrate: async () => migrateToLatest(db as Kysely<unknown>, await dialect.schemaOf?.(db)),
     /** Resolves when the database answers a query (readiness). */
     async ping(): Promise<void> {
       await sql`select 1`.execute(db);

@@ -113,8 +113,8 @@ const migrations: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
-/** Brings the database to the latest schema; throws the first migration error. */
-export async function migrateToLatest(db: Kysely<unknown>, migrationTableSchema?: string): Promise<void> {
-  const { error } = await new Migrator({ db, provider, ...(migrationTableSchema && { migrationTableSchema }) }).migrateToLatest();
+/** Brings the database to the latest schema (its migration tables in `schema`, if given); throws the first migration error. */
+export async function migrateToLatest(db: Kysely<unknown>, schema?: string): Promise<void> {
+  const { error } = await new Migrator({ db, provider, ...(schema && { migrationTableSchema: schema }) }).migrateToLatest();
   if (error) throw error;
 }

@@ -61,15 +61,15 @@ export function postgresDialect(url: string, schema?: string): DatabaseDialect {
   return {
     dialect: new PostgresDialect({ pool: preparingPool(pool) }),
     rowLocks: true,
-    async migrationTableSchema(db) {
-      const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
-      return rows[0]!.schema;
-    },
     constraintViolation(error) {
       const code = (error as { code?: unknown })?.code;
       if (code === '23505') return 'unique';
       if (code === '23503') return 'foreign_key';
       return undefined;
+    },
+    async schemaOf(db) {
+      const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+      return rows[0]?.schema ?? 'public';
     },
   };
 }

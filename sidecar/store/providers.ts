@@ -47,8 +47,10 @@ export function providerRepository(ctx: StoreContext) {
       await constrained(ctx.dialect, () => db.insertInto('dcr_providers').values(row).execute());
       return toRecord(row);
     },
-    async list(page: PageRequest): Promise<PageOf<DcrProvider>> {
-      return paginate(db.selectFrom('dcr_providers'), page, toRecord);
+    /** One page, optionally only the provider of exactly this name. */
+    async list(page: PageRequest, filter: { name?: string } = {}): Promise<PageOf<DcrProvider>> {
+      const base = db.selectFrom('dcr_providers');
+      return paginate(filter.name === undefined ? base : base.where('name', '=', filter.name), page, toRecord);
     },
     async listAll(): Promise<DcrProvider[]> {
       return (await db.selectFrom('dcr_providers').selectAll().orderBy('created_at').execute()).map(toRecord);

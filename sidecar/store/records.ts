@@ -35,7 +35,7 @@ export interface Developer extends Timestamps {
   full_name: string;
 }
 
-export type ApplicationStatus = 'active' | 'pending_deletion';
+export type ApplicationStatus = 'active' | 'disabled' | 'pending_deletion';
 
 export interface Application extends Omit<ApplicationRow, 'redirect_uris' | 'idp_secrets' | 'status'> {
   redirect_uris: string[];

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { type StoreContext, paginate } from './context';
 import { constrained } from './errors';
 import type { PageOf, PageRequest, Registration, RegistrationStatus } from './records';
@@ -34,6 +35,12 @@ export function registrationRepository(ctx: StoreContext) {
     },
     list(applicationId: string, page: PageRequest): Promise<PageOf<Registration>> {
       return paginate(db.selectFrom('registrations').where('application_id', '=', applicationId), page, toRecord);
+    },
+    /** One page of every application's registrations (optionally of one status), pending ones first. */
+    listAll(page: PageRequest, filter: { status?: RegistrationStatus | undefined }): Promise<PageOf<Registration>> {
+      const base = db.selectFrom('registrations');
+      const filtered = filter.status === undefined ? base : base.where('status', '=', filter.status);
+      return paginate(filtered, page, toRecord, sql`case when status = 'pending' then 0 else 1 end`);
     },
     async setStatus(applicationId: string, id: string, status: RegistrationStatus) {
       await db

@@ -45,8 +45,10 @@ export function strategyRepository(ctx: StoreContext) {
       await constrained(ctx.dialect, () => db.insertInto('auth_strategies').values(row).execute());
       return toRecord(row);
     },
-    list(page: PageRequest): Promise<PageOf<AuthStrategy>> {
-      return paginate(db.selectFrom('auth_strategies'), page, toRecord);
+    /** One page, optionally only the strategy of exactly this name. */
+    list(page: PageRequest, filter: { name?: string } = {}): Promise<PageOf<AuthStrategy>> {
+      const base = db.selectFrom('auth_strategies');
+      return paginate(filter.name === undefined ? base : base.where('name', '=', filter.name), page, toRecord);
     },
     async listByProvider(providerId: string): Promise<AuthStrategy[]> {
       const rows = await db.selectFrom('auth_strategies').selectAll().where('dcr_provider_id', '=', providerId).execute();

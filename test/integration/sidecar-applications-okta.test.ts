@@ -1,9 +1,11 @@
 import { buildApp } from '../../sidecar/app';
-import { CLIENT_NAME_PREFIX } from '../../sidecar/domain/applications';
+import { DEFAULTS } from '../../sidecar/defaults';
 import type { Store } from '../../sidecar/store';
 import { type OktaEmulatorFixture, startOktaEmulator } from '../support/okta-emulator';
 import { type TestSidecar, startTestSidecar } from '../support/sidecar-app';
 import { type OktaSidecar, type TestDeveloper, developer, oktaStrategy, serviceClient, startOktaSidecar } from '../support/sidecar-fixtures';
+
+const CLIENT_NAME_PREFIX = DEFAULTS.clientNamePrefix;
 
 describe('sidecar applications with the okta driver', () => {
   let env: OktaSidecar;

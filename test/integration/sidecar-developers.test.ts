@@ -50,14 +50,22 @@ describe('sidecar /v2/developers', () => {
     expect((await asDeveloper('kdcr_dev_unknown')).statusCode).toBe(401);
   });
 
-  it('returns 401 for developer calls made with the admin token', async () => {
-    expect((await asDeveloper(sidecar.adminToken)).statusCode).toBe(401);
+  it('returns 403 naming the developer token for developer-only calls made with the admin token', async () => {
+    const response = await sidecar.app.inject({
+      method: 'POST',
+      url: '/v2/applications',
+      headers: { authorization: `Bearer ${sidecar.adminToken}` },
+      payload: { name: 'x', auth_strategy_id: '00000000-0000-4000-8000-000000000000' },
+    });
+    expect(response.statusCode).toBe(403);
+    expect(response.json()).toMatchObject({ status: 403, title: 'Forbidden', detail: 'this call needs a developer token' });
   });
 
-  it('returns 401 for admin calls made with a developer token', async () => {
+  it('returns 403 naming the admin token for admin calls made with a developer token', async () => {
     const { token } = (await create()).json();
     const response = await sidecar.app.inject({ url: '/v2/developers', headers: { authorization: `Bearer ${token}` } });
-    expect(response.statusCode).toBe(401);
+    expect(response.statusCode).toBe(403);
+    expect(response.json().detail).toBe('this call needs the admin token');
   });
 
   it('issues a new token and refuses the old one from then on', async () => {

@@ -5,11 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildApp } from '../../sidecar/app';
 import { loadConfig } from '../../sidecar/config';
-import { CLIENT_NAME_PREFIX } from '../../sidecar/domain/applications';
+import { DEFAULTS } from '../../sidecar/defaults';
 import { openConfiguredStore } from '../../sidecar/runtime';
 import type { Store } from '../../sidecar/store';
 import { startTestSidecar } from '../support/sidecar-app';
 import { type OktaSidecar, developer, oktaStrategy, serviceClient, startOktaSidecar } from '../support/sidecar-fixtures';
+
+const CLIENT_NAME_PREFIX = DEFAULTS.clientNamePrefix;
 
 describe('sidecar reconcile', () => {
   let env: OktaSidecar;

@@ -42,9 +42,9 @@ describe('sidecar registrations and the gateway lookup', () => {
     expect((await lookup('0oa-unknown')).statusCode).toBe(404);
   });
 
-  it('returns 401 to the lookup without the gateway token, even with the admin token', async () => {
+  it('returns 401 to the lookup without the gateway token, and 403 with the admin token', async () => {
     const app = await createApp(alice);
-    expect((await lookup(app.client_id, sidecar.adminToken)).statusCode).toBe(401);
+    expect((await lookup(app.client_id, sidecar.adminToken)).statusCode).toBe(403);
     expect((await sidecar.app.inject({ url: `/v2/internal/applications/by-client-id/${app.client_id}` })).statusCode).toBe(401);
   });
 
@@ -84,7 +84,7 @@ describe('sidecar registrations and the gateway lookup', () => {
     expect((await lookup(app.client_id)).json().services).toEqual(['orders']);
   });
 
-  it('returns 404 when another developer lists an application registrations, 401 without a valid token', async () => {
+  it('returns 404 when another developer lists an application registrations, 401 without a token, 403 with the gateway token', async () => {
     const app = await createApp(alice);
     await register(alice, app.id, 'orders');
     const url = `/v2/applications/${app.id}/registrations`;
@@ -93,7 +93,7 @@ describe('sidecar registrations and the gateway lookup', () => {
     expect(response.statusCode).toBe(404);
     expect(response.body).not.toContain('orders');
     expect((await sidecar.app.inject({ url })).statusCode).toBe(401);
-    expect((await sidecar.app.inject({ url, headers: { authorization: `Bearer ${sidecar.gatewayToken}` } })).statusCode).toBe(401);
+    expect((await sidecar.app.inject({ url, headers: { authorization: `Bearer ${sidecar.gatewayToken}` } })).statusCode).toBe(403);
   });
 
   it('returns 409 for a second registration of the same service', async () => {
@@ -102,11 +102,11 @@ describe('sidecar registrations and the gateway lookup', () => {
     expect((await register(alice, app.id, 'orders')).statusCode).toBe(409);
   });
 
-  it('returns 401 when a developer tries to approve a registration', async () => {
+  it('returns 403 when a developer tries to approve a registration', async () => {
     const app = await createApp(alice);
     const { id } = (await register(alice, app.id, 'orders')).json();
     const response = await alice.call({ method: 'PATCH', url: `/v2/applications/${app.id}/registrations/${id}`, payload: { status: 'approved' } });
-    expect(response.statusCode).toBe(401);
+    expect(response.statusCode).toBe(403);
   });
 
   it('returns 400 for a decision other than approved, rejected or revoked, and 404 for an unknown registration', async () => {

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { createCipher, encryptionKey } from '../../sidecar/crypto/cipher';
-import { CLIENT_NAME_PREFIX } from '../../sidecar/domain/applications';
+import { DEFAULTS } from '../../sidecar/defaults';
 import { openStore } from '../../sidecar/store';
 import { type OktaEmulatorFixture, startOktaEmulator } from '../support/okta-emulator';
 import { type TestDatabase, postgresTestDatabase } from '../support/sidecar-databases';
 import { oktaStrategy, serviceClient } from '../support/sidecar-fixtures';
 import { type SidecarReplicas, adminOf, developerVia, startSidecarReplicas } from '../support/sidecar-replicas';
+
+const CLIENT_NAME_PREFIX = DEFAULTS.clientNamePrefix;
 
 /** The IdP's clients whose name starts with `name` (at most 200). */
 const clientsNamed = async (okta: OktaEmulatorFixture, name: string) =>

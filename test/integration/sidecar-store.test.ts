@@ -22,6 +22,19 @@ describe.each(testDatabases)('sidecar store on %s', (_name, createDatabase) => {
   });
 
   const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
+
+  it('migrates a second database beside one already migrated (PostgreSQL: another schema holds migration tables)', async () => {
+    const other = await createDatabase();
+    const second = openStore({ dialect: other.dialect, cipher: createCipher(encryptionKey(randomBytes(32))) });
+    try {
+      await second.migrate();
+      await second.migrate();
+      expect(await second.developers.list({ number: 1, size: 1 })).toEqual({ items: [], total: 0 });
+    } finally {
+      await second.close();
+      await other.dispose();
+    }
+  });
   const provider = () =>
     store.providers.create({
       name: unique('okta'),
@@ -137,7 +150,7 @@ describe.each(testDatabases)('sidecar store on %s', (_name, createDatabase) => {
     const [a, b] = [await developer(), await developer()];
     const appA = await application(a.id, s.id);
     await application(b.id, s.id);
-    const listed = await store.applications.listByDeveloper(a.id, { number: 1, size: 10 });
+    const listed = await store.applications.list({ number: 1, size: 10 }, { developer_id: a.id });
     expect(listed).toEqual({ items: [appA], total: 1 });
     expect(await store.applications.getByClientId(appA.client_id)).toEqual(appA);
   });

@@ -55,6 +55,11 @@ describe('sidecar configuration', () => {
     expect(failure({ ...valid, SIDECAR_CLIENT_NAME_PREFIX: 'a*' }).variable).toBe('SIDECAR_CLIENT_NAME_PREFIX');
   });
 
+  it('reads the declarative file of Kong as an absolute path, and leaves it unset by default', () => {
+    expect(loadConfig(valid).kongDeclarativeConfig).toBeUndefined();
+    expect(loadConfig({ ...valid, SIDECAR_KONG_DECLARATIVE_CONFIG: 'kong.yml' }).kongDeclarativeConfig).toBe(`${process.cwd()}/kong.yml`);
+  });
+
   it('reads previous encryption keys for a rotation', () => {
     const previous = [randomBytes(32).toString('base64'), randomBytes(32).toString('base64')];
     const config = loadConfig({ ...valid, SIDECAR_PREVIOUS_ENCRYPTION_KEYS: previous.join(',') });
