@@ -121,13 +121,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const providers = dcrProviderService(store, drivers, { timeoutMs: idpTimeoutMs });
   const accounts = accountService(store, options.accounts);
+  // A background job (one deletion, one check: a listing and a delete) makes at most a few IdP calls, each
+  // within the deadline; past this lease another replica may take over the job of one that died.
+  const jobLeaseMs = 3 * idpTimeoutMs;
   const lateRegistrations = lateRegistrationCleanup(store, providers, app.log, {
     checkDelayMs: options.lateRegistrationCheckDelayMs ?? DEFAULTS.lateRegistrationCheckDelayMs,
     idpTimeoutMs,
     backoff,
+    leaseMs: jobLeaseMs,
   });
-  const deletion = applicationDeletion(store, providers, app.log, backoff);
-  const create = applicationCreation(store, providers, lateRegistrations, { limit: creationLimit, clientNamePrefix }, app.log);
+  const deletion = applicationDeletion(store, providers, app.log, backoff, jobLeaseMs);
+  // A creation makes at most two IdP calls, each within the deadline: the registration and, if the write fails, the delete.
+  const slotHoldMs = 2 * idpTimeoutMs;
+  const create = applicationCreation(store, providers, lateRegistrations, { limit: creationLimit, clientNamePrefix, slotHoldMs }, app.log);
   const applications = applicationService(store, providers, create, deletion);
   const gatewayServices = options.kongDeclarativeConfig ? await kongDeclarativeServices(options.kongDeclarativeConfig, app.log) : undefined;
   const services = serviceCatalog(gatewayServices);
@@ -141,7 +147,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(applicationRoutes(applications, access));
   await app.register(registrationRoutes(registrationService(store, applications, services), access));
   await app.register(serviceRoutes(services, access.adminOrDeveloper));
-  await app.register(internalRoutes((clientId) => applicationByClientId(store, clientId), access.gateway));
+  // The gateway looks up every client ID it has not cached: two log lines each would cost more than the lookup.
+  await app.register(internalRoutes((clientId) => applicationByClientId(store, clientId), access.gateway), { logLevel: 'warn' });
   await app.register(reconcileRoutes(reconciler(store, providers, clientNamePrefix), access.admin));
 
   const housekeepingMs = options.housekeepingIntervalMs ?? DEFAULTS.housekeepingIntervalMs;

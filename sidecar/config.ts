@@ -32,6 +32,10 @@ export interface SidecarConfig {
   /** Unset: mails are `.eml` files in `<dataDir>/mail`. */
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** How often the background pass (deletion retries, late-registration checks, purges) runs. */
+  housekeepingIntervalMs: number;
+  /** How long after a registration that got no answer to look for its client at the IdP. */
+  lateRegistrationCheckDelaySeconds: number;
   /** The declarative file Kong reads (kong.yml): its services are what applications can register for. */
   kongDeclarativeConfig: string | undefined;
 }
@@ -155,7 +159,8 @@ function smtpUrl(env: NodeJS.ProcessEnv): string | undefined {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig {
   const portalPort = integer(env, 'PORTAL_PORT', DEFAULTS.portalPort, 1, 65535);
   return {
-    port: integer(env, 'SIDECAR_PORT', DEFAULTS.port, 1, 65535),
+    // 0: any free port (the log line `Server listening at` names it).
+    port: integer(env, 'SIDECAR_PORT', DEFAULTS.port, 0, 65535),
     host: env.SIDECAR_HOST ?? DEFAULTS.host,
     dataDir: path.resolve(env.SIDECAR_DATA_DIR || DEFAULTS.dataDir),
     databaseUrl: databaseUrl(env),
@@ -173,6 +178,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig 
     accounts: accountSettings(env, portalPort),
     smtpUrl: smtpUrl(env),
     mailFrom: env.PORTAL_MAIL_FROM || DEFAULTS.mailFrom,
+    housekeepingIntervalMs: integer(env, 'SIDECAR_HOUSEKEEPING_INTERVAL_MS', DEFAULTS.housekeepingIntervalMs, 10, 3_600_000),
+    lateRegistrationCheckDelaySeconds: integer(
+      env,
+      'SIDECAR_LATE_REGISTRATION_CHECK_DELAY_SECONDS',
+      DEFAULTS.lateRegistrationCheckDelayMs / 1000,
+      0,
+      86_400,
+    ),
     kongDeclarativeConfig: env.SIDECAR_KONG_DECLARATIVE_CONFIG ? path.resolve(env.SIDECAR_KONG_DECLARATIVE_CONFIG) : undefined,
   };
 }

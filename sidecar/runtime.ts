@@ -30,6 +30,8 @@ export function appOptionsFrom(config: SidecarConfig, store: Store): AppOptions 
     clientNamePrefix: config.clientNamePrefix,
     creationLimit: { ...DEFAULTS.creationLimit, count: config.creationLimitPerHour },
     ...(config.kongDeclarativeConfig && { kongDeclarativeConfig: config.kongDeclarativeConfig }),
+    housekeepingIntervalMs: config.housekeepingIntervalMs,
+    lateRegistrationCheckDelayMs: config.lateRegistrationCheckDelaySeconds * 1000,
   };
 }
 

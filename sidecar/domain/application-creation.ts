@@ -7,7 +7,6 @@ import { BadGateway, InvalidInput, TooManyRequests, orConflict } from './errors'
 import { createOnce } from './idempotency';
 import type { LateRegistrationCleanup } from './late-registrations';
 import type { Logger } from './logger';
-import { oneAtATime } from './one-at-a-time';
 import type { ApplicationInput, PresentedApplication } from './shapes/applications';
 
 /** How many applications one developer may create per window: each one is a registration at the IdP. */
@@ -50,7 +49,12 @@ export function applicationCreation(
   store: Store,
   providers: DcrProviderService,
   lateRegistrations: LateRegistrationCleanup,
-  options: { limit: CreationLimit; clientNamePrefix: string },
+  options: {
+    limit: CreationLimit;
+    clientNamePrefix: string;
+    /** How long an unfinished creation holds its slot: past every IdP call it makes (a replica died). */
+    slotHoldMs: number;
+  },
   log: Logger,
 ) {
   const { limit } = options;
@@ -67,11 +71,13 @@ export function applicationCreation(
     return strategy;
   };
 
-  const checkCreationLimit = async (developer: Developer) => {
-    const since = new Date(Date.now() - limit.windowMs);
-    if ((await store.creations.countSince(developer.id, since)) >= limit.count) {
+  /** Takes one of the developer's creation slots before anything reaches the IdP; 429 when none is left. */
+  const reserveSlot = async (developer: Developer) => {
+    const slot = await store.creations.reserve(developer.id, { limit: limit.count, windowMs: limit.windowMs, holdMs: options.slotHoldMs });
+    if (slot === undefined) {
       throw new TooManyRequests(`at most ${limit.count} applications may be created per window`, Math.ceil(limit.windowMs / 1000));
     }
+    return slot;
   };
 
   const insert = (developer: Developer, input: ApplicationInput, clientId: string, idpSecrets: Application['idp_secrets']) =>
@@ -118,24 +124,29 @@ export function applicationCreation(
     }
   };
 
-  // A developer's creations run one at a time, or a burst would pass the limit check before any is recorded.
-  // (Per process: sidecars sharing a database each allow the limit.)
-  const perDeveloper = oneAtATime();
-
-  const create = (developer: Developer, input: ApplicationInput): Promise<PresentedApplication> =>
-    perDeveloper(developer.id, async () => {
-      const strategy = await strategyFor(input);
-      await checkCreationLimit(developer);
-      const created = await orConflict(
+  const create = async (developer: Developer, input: ApplicationInput): Promise<PresentedApplication> => {
+    const strategy = await strategyFor(input);
+    const slot = await reserveSlot(developer);
+    let created: PresentedApplication;
+    try {
+      created = await orConflict(
         async () =>
           strategy.dcr_provider_id === null
             ? presentApplication(await insert(developer, input, String(input.client_id), null))
             : registerAndInsert(developer, input, strategy.dcr_provider_id),
         { unique: `client ID ${input.client_id} already belongs to an application` },
       );
-      await store.creations.record(developer.id);
-      return created;
-    });
+    } catch (error) {
+      // No application came of it (refused, no answer, or the client ID is taken): the slot is free again (or,
+      // if even that write fails, once its hold is over).
+      await store.creations
+        .release(slot)
+        .catch((reason: unknown) => log.warn({ reason: (reason as Error).message }, 'could not give a creation slot back'));
+      throw error;
+    }
+    await store.creations.complete(slot);
+    return created;
+  };
 
   /** Creates once per Idempotency-Key (when given): a retry within the window gets the first response back. */
   return (developer: Developer, input: ApplicationInput, idempotencyKey?: string): Promise<PresentedApplication> =>

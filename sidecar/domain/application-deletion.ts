@@ -13,7 +13,14 @@ export interface DeletionBackoff {
  * database as `pending_deletion` (refused at the gateway) and is retried with exponential backoff; the schedule
  * lives in the database, so retries resume after a restart.
  */
-export function applicationDeletion(store: Store, providers: DcrProviderService, log: Logger, backoff: DeletionBackoff) {
+export function applicationDeletion(
+  store: Store,
+  providers: DcrProviderService,
+  log: Logger,
+  backoff: DeletionBackoff,
+  /** How long a retry holds its application before another replica may take it over (this one died). */
+  leaseMs: number,
+) {
   /** The driver that manages the application's client; none for existing (self-managed) IdP clients. */
   const driverOf = async (application: Application) => {
     const strategy = await store.strategies.get(application.auth_strategy_id);
@@ -42,10 +49,17 @@ export function applicationDeletion(store: Store, providers: DcrProviderService,
       if (await attempt(application)) return undefined;
       return store.applications.get(application.id);
     },
-    /** One pass of the retry worker: the applications whose next attempt is due. Returns how many were deleted. */
+    /**
+     * One pass of the retry worker: the applications whose next attempt is due, each claimed first so that every
+     * retry runs on one replica only. Returns how many were deleted.
+     */
     async retryDue(batchSize = 20): Promise<number> {
       let deleted = 0;
-      for (const application of await store.applications.listDueForDeletion(new Date(), batchSize)) {
+      // Due as of the pass's start: a retry that failed again in this pass waits for the next one.
+      const passStart = new Date();
+      for (let claimed = 0; claimed < batchSize; claimed += 1) {
+        const application = await store.applications.claimDueForDeletion(passStart, new Date(Date.now() + leaseMs));
+        if (!application) break;
         if (await attempt(application)) deleted += 1;
       }
       return deleted;

@@ -7,13 +7,7 @@ import { NotFound } from './errors';
  * applications are known, with `developer.status` revoked, so that the plugin can say why it refuses.
  */
 export async function applicationByClientId(store: Store, clientId: string) {
-  const application = await store.applications.getByClientId(clientId);
-  if (!application || application.status !== 'active') throw new NotFound('application with client ID', clientId);
-  const developer = await store.developers.get(application.developer_id);
-  if (!developer) throw new NotFound('application with client ID', clientId);
-  return {
-    application: { id: application.id, name: application.name, status: application.status },
-    developer: { id: developer.id, email: developer.email, status: developer.status },
-    services: await store.registrations.approvedServices(application.id),
-  };
+  const mapping = await store.applications.gatewayMapping(clientId);
+  if (!mapping || mapping.application.status !== 'active') throw new NotFound('application with client ID', clientId);
+  return mapping;
 }

@@ -16,6 +16,8 @@ export interface LateRegistrationOptions {
   /** Total deadline of one IdP operation: how late after the attempt the IdP may have issued the client. */
   idpTimeoutMs: number;
   backoff: DeletionBackoff;
+  /** How long a check holds its attempt before another replica may take it over (this one died). */
+  leaseMs: number;
 }
 
 /**
@@ -57,10 +59,17 @@ export function lateRegistrationCleanup(store: Store, providers: DcrProviderServ
         log.error({ providerId, clientName, reason: (error as Error).message }, 'could not remember an uncertain registration');
       }
     },
-    /** One pass of the background check: the attempts that are due. Returns how many clients were deleted. */
+    /**
+     * One pass of the background check: the attempts that are due, each claimed first so that every check runs on
+     * one replica only. Returns how many clients were deleted.
+     */
     async checkDue(batchSize = 20): Promise<number> {
       let deleted = 0;
-      for (const check of await store.registrationChecks.listDue(new Date(), batchSize)) {
+      // Due as of the pass's start: a check that failed again in this pass waits for the next one.
+      const passStart = new Date();
+      for (let claimed = 0; claimed < batchSize; claimed += 1) {
+        const check = await store.registrationChecks.claimDue(passStart, new Date(Date.now() + options.leaseMs));
+        if (!check) break;
         try {
           deleted += await settle(check);
           await store.registrationChecks.remove(check.id);

@@ -43,8 +43,11 @@ export function reconciler(store: Store, providers: DcrProviderService, clientNa
     report.orphans = orphans.map((c) => ({ client_id: c.clientId, client_name: c.clientName }));
     if (!options.fix) return report;
     const settledBefore = Date.now() / 1000 - (options.graceSeconds ?? DEFAULTS.reconcileGraceSeconds);
+    // A registration that got no answer is the late-registration check's to settle, however long it takes.
+    const unsettled = new Set((await store.registrationChecks.listPending(provider.id)).map((check) => check.client_name));
     for (const orphan of orphans) {
       if (orphan.issuedAt !== undefined && orphan.issuedAt > settledBefore) continue;
+      if (unsettled.has(orphan.clientName)) continue;
       try {
         await driver.deleteClient(orphan.clientId, null);
         report.removed.push(orphan.clientId);

@@ -1,18 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { type StoreContext, decryptJson, encryptJson, paginate } from './context';
 import { constrained } from './errors';
-import type { Application, ApplicationStatus, PageOf, PageRequest } from './records';
+import type { Application, ApplicationStatus, DeveloperStatus, PageOf, PageRequest } from './records';
 import type { ApplicationRow } from './schema';
 
 export type NewApplication = Pick<
   Application,
   'developer_id' | 'auth_strategy_id' | 'name' | 'description' | 'client_id' | 'redirect_uris' | 'idp_secrets'
 >;
+/** An application as the gateway sees it. */
+export interface GatewayMapping {
+  application: { id: string; name: string; status: ApplicationStatus };
+  developer: { id: string; email: string; status: DeveloperStatus };
+  services: string[];
+}
+
 export interface ApplicationFilter {
   developer_id?: string | undefined;
   status?: ApplicationStatus | undefined;
   client_id?: string | undefined;
 }
+
 export type ApplicationChanges = Partial<Pick<Application, 'name' | 'description' | 'redirect_uris' | 'idp_secrets'>>;
 
 export function applicationRepository(ctx: StoreContext) {
@@ -39,6 +47,37 @@ export function applicationRepository(ctx: StoreContext) {
   return {
     get: (id: string) => findBy('id', id),
     getByClientId: (clientId: string) => findBy('client_id', clientId),
+    /**
+     * What the gateway needs to map a client ID, in one query (it runs for every client ID the plugin has not
+     * cached): the application, its developer and the services it is approved for, by name.
+     */
+    async gatewayMapping(clientId: string): Promise<GatewayMapping | undefined> {
+      const rows = await db
+        .selectFrom('applications')
+        .innerJoin('developers', 'developers.id', 'applications.developer_id')
+        .leftJoin('registrations', (join) =>
+          join.onRef('registrations.application_id', '=', 'applications.id').on('registrations.status', '=', 'approved'),
+        )
+        .select([
+          'applications.id as application_id',
+          'applications.name',
+          'applications.status',
+          'developers.id as developer_id',
+          'developers.email',
+          'developers.status as developer_status',
+          'registrations.service',
+        ])
+        .where('applications.client_id', '=', clientId)
+        .orderBy('registrations.service')
+        .execute();
+      const [first] = rows;
+      if (!first) return undefined;
+      return {
+        application: { id: first.application_id, name: first.name, status: first.status as ApplicationStatus },
+        developer: { id: first.developer_id, email: first.email, status: first.developer_status as DeveloperStatus },
+        services: rows.flatMap((row) => (row.service === null ? [] : [row.service])),
+      };
+    },
     async create(input: NewApplication): Promise<Application> {
       const now = ctx.now().toISOString();
       const row: ApplicationRow = {
@@ -138,17 +177,29 @@ export function applicationRepository(ctx: StoreContext) {
         last_error: error,
       });
     },
-    /** Applications whose IdP deletion is due for another attempt, oldest due first. */
-    async listDueForDeletion(now: Date, limit: number): Promise<Application[]> {
-      const rows = await db
+    /**
+     * Takes the application whose IdP deletion is most overdue, if any, for one attempt: its next attempt moves to
+     * `leaseUntil`, so no other replica takes it meanwhile, and it is due again should this one die mid-attempt.
+     * PostgreSQL skips rows another transaction is claiming; SQLite's write lock serialises the claims.
+     */
+    async claimDueForDeletion(now: Date, leaseUntil: Date): Promise<Application | undefined> {
+      const due = db
         .selectFrom('applications')
-        .selectAll()
+        .select('id')
         .where('status', '=', 'pending_deletion')
         .where('next_deletion_at', '<=', now.toISOString())
         .orderBy('next_deletion_at')
-        .limit(limit)
-        .execute();
-      return rows.map(toRecord);
+        .limit(1)
+        .$if(ctx.dialect.rowLocks, (qb) => qb.forUpdate().skipLocked());
+      const row = await db
+        .updateTable('applications')
+        .set({ next_deletion_at: leaseUntil.toISOString() })
+        .where('id', '=', due)
+        // Checked again on the row itself: PostgreSQL re-reads a row it had to wait for.
+        .where('next_deletion_at', '<=', now.toISOString())
+        .returningAll()
+        .executeTakeFirst();
+      return row && toRecord(row);
     },
     async delete(id: string): Promise<boolean> {
       const result = await db.deleteFrom('applications').where('id', '=', id).executeTakeFirst();

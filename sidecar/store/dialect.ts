@@ -8,6 +8,11 @@ export interface DatabaseDialect {
   dialect: Dialect;
   constraintViolation(error: unknown): ConstraintViolation | undefined;
   /**
+   * Whether `SELECT ... FOR UPDATE [SKIP LOCKED]` locks rows (PostgreSQL). Without it (SQLite) a transaction's
+   * first write takes the database's one write lock, which serialises writers just as well.
+   */
+  rowLocks: boolean;
+  /**
    * The schema our tables live in, for databases that have schemas: the migrator looks for its own tables there
    * only (otherwise another schema's migration tables in the same database would count as ours).
    */

@@ -149,6 +149,12 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0004_creation_reservations': {
+    async up(db: Kysely<unknown>) {
+      // Existing rows are completed creations (null).
+      await db.schema.alterTable('application_creations').addColumn('reserved_until', 'text').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

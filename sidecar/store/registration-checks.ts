@@ -19,15 +19,29 @@ export function registrationCheckRepository(ctx: StoreContext) {
         })
         .execute();
     },
-    /** The checks due at `now`, oldest due first. */
-    listDue(now: Date, limit: number): Promise<RegistrationCheck[]> {
-      return db
+    /**
+     * Takes the most overdue check, if any, for one attempt: it is due again at `leaseUntil` (a replica that died
+     * mid-check), and no other replica takes it meanwhile. PostgreSQL skips rows being claimed; SQLite serialises.
+     */
+    async claimDue(now: Date, leaseUntil: Date): Promise<RegistrationCheck | undefined> {
+      const due = db
         .selectFrom('registration_checks')
-        .selectAll()
+        .select('id')
         .where('check_at', '<=', now.toISOString())
         .orderBy('check_at')
-        .limit(limit)
-        .execute();
+        .limit(1)
+        .$if(ctx.dialect.rowLocks, (qb) => qb.forUpdate().skipLocked());
+      return db
+        .updateTable('registration_checks')
+        .set({ check_at: leaseUntil.toISOString() })
+        .where('id', '=', due)
+        .where('check_at', '<=', now.toISOString())
+        .returningAll()
+        .executeTakeFirst();
+    },
+    /** The unfinished checks of a provider, due or not. */
+    listPending(providerId: string): Promise<RegistrationCheck[]> {
+      return db.selectFrom('registration_checks').selectAll().where('provider_id', '=', providerId).orderBy('check_at').execute();
     },
     /** The IdP could not be asked: try again at `checkAt`. */
     async reschedule(check: RegistrationCheck, checkAt: Date): Promise<void> {

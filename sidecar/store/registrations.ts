@@ -51,16 +51,6 @@ export function registrationRepository(ctx: StoreContext) {
         .execute();
       return get(applicationId, id);
     },
-    async approvedServices(applicationId: string): Promise<string[]> {
-      const rows = await db
-        .selectFrom('registrations')
-        .select('service')
-        .where('application_id', '=', applicationId)
-        .where('status', '=', 'approved')
-        .orderBy('service')
-        .execute();
-      return rows.map((r) => r.service);
-    },
   };
 }
 

@@ -103,6 +103,11 @@ export interface ApplicationCreationRow {
   id: string;
   developer_id: string;
   created_at: string;
+  /**
+   * Set while the creation is in progress (its slot is reserved): past this time the slot counts no more, so a
+   * replica that died mid-creation does not keep it. Null once the application exists.
+   */
+  reserved_until: string | null;
 }
 
 /** A registration whose outcome is unknown (no answer in time): the IdP may have created the client anyway. */

@@ -170,9 +170,21 @@ describe.each(testDatabases)('sidecar store on %s', (_name, createDatabase) => {
     const retryAt = new Date(clock.getTime() + 60_000);
     const marked = await store.applications.markDeletionFailed(app.id, 'IdP said no', retryAt);
     expect(marked).toMatchObject({ status: 'pending_deletion', deletion_attempts: 1, last_error: 'IdP said no' });
-    const due = (at: Date) => store.applications.listDueForDeletion(at, 100).then((apps) => apps.map((x) => x.id));
-    expect(await due(clock)).not.toContain(app.id);
-    expect(await due(retryAt)).toContain(app.id);
+    const claim = (at: Date) => store.applications.claimDueForDeletion(at, new Date(at.getTime() + 30_000));
+    expect(await claim(clock)).toBeUndefined();
+    expect(await claim(retryAt)).toMatchObject({ id: app.id, deletion_attempts: 1 });
+  });
+
+  it('gives a due deletion to one claim only until its lease is over', async () => {
+    const dev = await developer();
+    const app = await application(dev.id, (await strategy(null)).id);
+    await store.applications.markDeletionFailed(app.id, 'IdP said no', clock);
+    const leaseUntil = new Date(clock.getTime() + 30_000);
+    const claims = await Promise.all([1, 2, 3].map(() => store.applications.claimDueForDeletion(clock, leaseUntil)));
+    expect(claims.filter((claim) => claim?.id === app.id)).toHaveLength(1);
+    expect(await store.applications.claimDueForDeletion(new Date(leaseUntil.getTime() - 1), leaseUntil)).toBeUndefined();
+    expect(await store.applications.claimDueForDeletion(leaseUntil, new Date(leaseUntil.getTime() + 30_000))).toMatchObject({ id: app.id });
+    await store.applications.delete(app.id);
   });
 
   it('deletes the registrations with their application and lists approved services only', async () => {
@@ -181,7 +193,11 @@ describe.each(testDatabases)('sidecar store on %s', (_name, createDatabase) => {
     const orders = await store.registrations.create(app.id, 'orders', 'pending');
     await store.registrations.create(app.id, 'billing', 'approved');
     await store.registrations.setStatus(app.id, orders.id, 'approved');
-    expect(await store.registrations.approvedServices(app.id)).toEqual(['billing', 'orders']);
+    expect(await store.applications.gatewayMapping(app.client_id)).toEqual({
+      application: { id: app.id, name: app.name, status: 'active' },
+      developer: { id: dev.id, email: dev.email },
+      services: ['billing', 'orders'],
+    });
     await expect(store.registrations.create(app.id, 'orders', 'pending')).rejects.toMatchObject({
       violation: 'unique',
     });
@@ -213,19 +229,32 @@ describe.each(testDatabases)('sidecar store on %s', (_name, createDatabase) => {
     expect(await claim('h1')).toEqual({ state: 'claimed' });
   });
 
-  it('returns registration checks once due, reschedules them counting attempts, and removes them', async () => {
+  it('returns registration checks once due, one claim each until the lease is over, reschedules them counting attempts, and removes them', async () => {
     const { id: providerId } = await provider();
     const name = unique('kong-dcr-late');
     await store.registrationChecks.add(providerId, name, clock, new Date(clock.getTime() + 60_000));
-    const due = (at: Date) => store.registrationChecks.listDue(at, 100).then((checks) => checks.filter((c) => c.client_name === name));
-    expect(await due(clock)).toEqual([]);
-    const [check] = await due(new Date(clock.getTime() + 60_000));
-    expect(check).toMatchObject({ provider_id: providerId, started_at: clock.toISOString(), attempts: 0 });
+    const claim = (at: Date) => store.registrationChecks.claimDue(at, new Date(at.getTime() + 30_000));
+    expect(await claim(clock)).toBeUndefined();
+    const dueAt = new Date(clock.getTime() + 60_000);
+    const claims = await Promise.all([dueAt, dueAt].map(claim));
+    const [check] = claims.filter((c) => c !== undefined);
+    expect(claims.filter((c) => c !== undefined)).toHaveLength(1);
+    expect(check).toMatchObject({ provider_id: providerId, client_name: name, started_at: clock.toISOString(), attempts: 0 });
+    expect(await store.registrationChecks.listPending(providerId)).toEqual([expect.objectContaining({ client_name: name })]);
     await store.registrationChecks.reschedule(check!, new Date(clock.getTime() + 120_000));
-    expect(await due(new Date(clock.getTime() + 60_000))).toEqual([]);
-    expect(await due(new Date(clock.getTime() + 120_000))).toEqual([expect.objectContaining({ attempts: 1 })]);
+    expect(await claim(new Date(clock.getTime() + 119_999))).toBeUndefined();
+    expect(await claim(new Date(clock.getTime() + 120_000))).toMatchObject({ attempts: 1 });
     await store.registrationChecks.remove(check!.id);
-    expect(await due(new Date(clock.getTime() + 120_000))).toEqual([]);
+    expect(await claim(new Date(clock.getTime() + 600_000))).toBeUndefined();
+    expect(await store.registrationChecks.listPending(providerId)).toEqual([]);
+  });
+
+  it('returns the gateway mapping of an application without approved services, and none for an unknown client ID', async () => {
+    const dev = await developer();
+    const app = await application(dev.id, (await strategy(null)).id);
+    await store.registrations.create(app.id, 'orders', 'pending');
+    expect(await store.applications.gatewayMapping(app.client_id)).toMatchObject({ application: { id: app.id }, services: [] });
+    expect(await store.applications.gatewayMapping('unknown-client')).toBeUndefined();
   });
 
   it('tells which client IDs any application maps to', async () => {
@@ -235,15 +264,60 @@ describe.each(testDatabases)('sidecar store on %s', (_name, createDatabase) => {
     expect(await store.applications.mappedClientIds([])).toEqual(new Set());
   });
 
+  const quota = { limit: 3, windowMs: 3_600_000, holdMs: 10_000 };
+  /** A creation that reserved its slot and finished. */
+  const recordCreation = async (developerId: string) => {
+    const slot = await store.creations.reserve(developerId, quota);
+    await store.creations.complete(slot!);
+  };
+
   it('counts creations per developer since a given time', async () => {
     const dev = await developer();
-    await store.creations.record(dev.id);
+    await recordCreation(dev.id);
     const start = clock;
     clock = new Date(clock.getTime() + 1000);
-    await store.creations.record(dev.id);
+    await recordCreation(dev.id);
     expect(await store.creations.countSince(dev.id, new Date(start.getTime() - 1))).toBe(2);
     expect(await store.creations.countSince(dev.id, start)).toBe(1);
     await store.creations.purgeBefore(new Date(start.getTime() + 1));
     expect(await store.creations.countSince(dev.id, new Date(0))).toBe(1);
+  });
+
+  it('returns no slot once completed and reserved creations fill the quota, and one again after a release', async () => {
+    const dev = await developer();
+    await recordCreation(dev.id);
+    const reserved = await store.creations.reserve(dev.id, quota);
+    expect(await store.creations.reserve(dev.id, quota)).toEqual(expect.any(String));
+    expect(await store.creations.reserve(dev.id, quota)).toBeUndefined();
+    expect(await store.creations.countSince(dev.id, new Date(0))).toBe(3);
+    await store.creations.release(reserved!);
+    expect(await store.creations.reserve(dev.id, quota)).toEqual(expect.any(String));
+    expect(await store.creations.reserve((await developer()).id, quota)).toEqual(expect.any(String));
+  });
+
+  it('frees the slot of a creation that never finished once its hold is over, and purges it', async () => {
+    const dev = await developer();
+    await recordCreation(dev.id);
+    await recordCreation(dev.id);
+    const stuck = await store.creations.reserve(dev.id, quota);
+    expect(await store.creations.reserve(dev.id, quota)).toBeUndefined();
+    clock = new Date(clock.getTime() + quota.holdMs);
+    expect(await store.creations.countSince(dev.id, new Date(0))).toBe(2);
+    await store.creations.purgeBefore(new Date(0));
+    await store.creations.complete(stuck!);
+    expect(await store.creations.countSince(dev.id, new Date(0))).toBe(2);
+    expect(await store.creations.reserve(dev.id, quota)).toEqual(expect.any(String));
+  });
+
+  it('still reads a table whose shape another process changed after its statements were prepared', async () => {
+    const dev = await developer();
+    const app = await application(dev.id, (await strategy(null)).id);
+    expect(await store.applications.get(app.id)).toEqual(app);
+    expect(await store.developers.get(dev.id)).toEqual(dev);
+    // Another replica's migration, through a connection of its own.
+    await database.exec('alter table developers add column nickname text');
+    expect(await store.developers.get(dev.id)).toMatchObject({ id: dev.id, nickname: null });
+    await database.exec('alter table developers drop column nickname');
+    expect(await store.developers.get(dev.id)).toEqual(dev);
   });
 });

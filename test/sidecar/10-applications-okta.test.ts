@@ -377,7 +377,7 @@ describe('sidecar registrations that got no answer from Okta', () => {
     const response = await createApp(name);
     expect(response.statusCode).toBe(503);
   };
-  const pendingChecks = () => env.sidecar.store.registrationChecks.listDue(new Date(Date.now() + 86_400_000), 100);
+  const pendingChecks = () => env.sidecar.store.registrationChecks.listPending(env.providerId);
 
   it('deletes the client Okta registered after the request timed out, and no client an application maps to', async () => {
     const name = `late-${Date.now()}`;

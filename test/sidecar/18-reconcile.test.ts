@@ -88,6 +88,22 @@ describe('sidecar reconcile', () => {
     expect(await exists(stranded[0]!.client_id)).toBe(false);
   });
 
+  it('leaves an orphan named like an unfinished registration check alone however old, and removes it once settled', async () => {
+    const name = `${CLIENT_NAME_PREFIX}unsettled-${Date.now()}`;
+    const orphan = await env.okta.dcr.createClient(serviceClient(name));
+    const longAgo = new Date(Date.now() - 86_400_000);
+    await env.sidecar.store.registrationChecks.add(env.providerId, name, longAgo, new Date(Date.now() + 86_400_000));
+    const reconcile = async () =>
+      (await env.sidecar.admin({ method: 'POST', url: '/v2/reconcile', payload: { grace_seconds: 0 } })).json().data[0];
+    const first = await reconcile();
+    expect(first.orphans.map((o: { client_id: string }) => o.client_id)).toContain(orphan.client_id);
+    expect(first.removed).not.toContain(orphan.client_id);
+    expect(await exists(orphan.client_id)).toBe(true);
+    const check = (await env.sidecar.store.registrationChecks.listPending(env.providerId)).find((c) => c.client_name === name);
+    await env.sidecar.store.registrationChecks.remove(check!.id);
+    expect((await reconcile()).removed).toContain(orphan.client_id);
+  });
+
   it('never removes the client of another provider on the same IdP org', async () => {
     const { strategyId: otherStrategy } = await oktaStrategy(env.sidecar, env.okta);
     const payload = { name: 'second-provider', auth_strategy_id: otherStrategy };

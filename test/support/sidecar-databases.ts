@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import SQLite from 'better-sqlite3';
 import { Client } from 'pg';
 import type { DatabaseDialect } from '../../sidecar/store/dialect';
 import { postgresDialect } from '../../sidecar/store/postgres';
@@ -12,6 +13,8 @@ export interface TestDatabase {
   dialect: DatabaseDialect;
   /** Every byte the database holds, as text, for secret-leak checks. */
   rawContents(): Promise<string>;
+  /** Runs SQL through a connection of its own, as another process (another replica) would. */
+  exec(statement: string): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -27,6 +30,14 @@ export async function sqliteTestDatabase(): Promise<TestDatabase> {
         .readdirSync(dir)
         .map((file) => fs.readFileSync(path.join(dir, file)).toString('latin1'))
         .join('\n'),
+    async exec(statement) {
+      const db = new SQLite(path.join(dir, 'sidecar.db'));
+      try {
+        db.exec(statement);
+      } finally {
+        db.close();
+      }
+    },
     dispose: async () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 }
@@ -49,6 +60,9 @@ export async function postgresTestDatabase(): Promise<TestDatabase> {
         dumps.push(JSON.stringify((await admin.query(`select * from ${schema}."${table_name}"`)).rows));
       }
       return dumps.join('\n');
+    },
+    async exec(statement) {
+      await admin.query(`set search_path to ${schema}; ${statement}; reset search_path`);
     },
     async dispose() {
       await admin.query(`drop schema ${schema} cascade`);

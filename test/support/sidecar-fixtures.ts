@@ -23,7 +23,7 @@ export const serviceClient = (clientName: string) => ({
 
 /** Kong's Okta DCR guide, admin side: an okta DCR provider and an auth strategy that uses it. */
 export async function oktaStrategy(
-  sidecar: TestSidecar,
+  sidecar: Pick<TestSidecar, 'admin'>,
   okta: { issuer: string; apiToken: string },
   options: { autoApprove?: boolean } = {},
 ): Promise<{ providerId: string; strategyId: string }> {
@@ -41,7 +41,7 @@ export async function oktaStrategy(
 
 /** An auth strategy; without providerId, its applications bring existing IdP client IDs. */
 export async function selfManagedStrategy(
-  sidecar: TestSidecar,
+  sidecar: Pick<TestSidecar, 'admin'>,
   issuer: string,
   options: { autoApprove?: boolean; providerId?: string } = {},
 ): Promise<string> {
