@@ -1,6 +1,7 @@
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import { AuthFailure } from './errors';
 import { callRemote } from './http-client';
+import { forgetKeys } from './verified-tokens';
 
 /**
  * The signing keys of one issuer (one `jwks_uri`), shared by every plugin instance that names it.
@@ -123,6 +124,8 @@ export class RemoteKeySet {
     }
     const keys = importKeys(response.data);
     this.keys = keys;
+    // A verified token stays trusted only while the very key that verified it is published.
+    forgetKeys(this.jwksUri, (kid, key) => keys.get(kid) !== key);
     this.ttlMs = ttlFrom(response.headers['cache-control']);
     this.fetchedAt = Date.now();
   }

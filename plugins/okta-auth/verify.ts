@@ -2,6 +2,7 @@ import { createDecoder, createVerifier, TokenError } from 'fast-jwt';
 import type { OktaAuthConfig } from './config';
 import { AuthFailure } from './errors';
 import { keySetFor, type PublicKeyPem } from './jwks';
+import { forgetSignature, rememberSignature, tokenDigest, verifiedSignature } from './verified-tokens';
 
 /** What the gateway needs to know of a verified access token. */
 export interface VerifiedToken {
@@ -42,20 +43,35 @@ function decodeToken(token: string): { kid: string; payload: Claims } {
   return { kid: header.kid, payload };
 }
 
+function checkRegisteredTypes(payload: Claims): void {
+  // Checked here, whichever library verifies: a verifier that coerces or skips a claim of the wrong type must never
+  // be the one deciding (an `exp` of "9999999999" or an `aud` of [5, "api://default"]).
+  if (typeof payload.iss !== 'string') throw invalid('iss must be a string');
+  const aud = payload.aud;
+  if (!(typeof aud === 'string' || (Array.isArray(aud) && aud.every((entry) => typeof entry === 'string')))) {
+    throw invalid('aud must be a string or an array of strings');
+  }
+  if (typeof payload.exp !== 'number') throw invalid('exp must be a number');
+  if (typeof payload.iat !== 'number') throw invalid('iat must be a number');
+  if (payload.nbf !== undefined && typeof payload.nbf !== 'number') throw invalid('nbf must be a number');
+}
+
 /**
- * The claims a token of another issuer or audience, or an expired one, fails on. Checked BEFORE any key lookup, so
- * such tokens can never make the plugin fetch keys (the JWKS-refetch DoS of lua-resty-openidc #468 and
- * express-jwt #214). The verifier checks them again on the verified payload.
+ * Every claim check of the instance, on the decoded payload. Run BEFORE any key lookup, so tokens of another
+ * issuer or audience, or expired ones, can never make the plugin fetch keys (the JWKS-refetch DoS of
+ * lua-resty-openidc #468 and express-jwt #214), and again on every verified-token cache hit, since time passes
+ * and instances differ.
  */
-function precheckClaims(payload: Claims, config: OktaAuthConfig, nowSeconds: number): void {
+function checkClaims(payload: Claims, config: OktaAuthConfig, nowSeconds: number): void {
+  checkRegisteredTypes(payload);
   if (payload.iss !== config.issuer) throw invalid('unexpected issuer');
-  const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-  if (!audiences.some((aud) => typeof aud === 'string' && config.audiences.includes(aud))) {
-    throw invalid('unexpected audience');
-  }
-  if (typeof payload.exp !== 'number' || payload.exp + config.leewaySeconds <= nowSeconds) {
-    throw invalid('token expired');
-  }
+  const audiences = Array.isArray(payload.aud) ? (payload.aud as string[]) : [payload.aud as string];
+  if (!audiences.some((aud) => config.audiences.includes(aud))) throw invalid('unexpected audience');
+  const leeway = config.leewaySeconds;
+  if ((payload.exp as number) + leeway <= nowSeconds) throw invalid('token expired');
+  if (payload.nbf !== undefined && (payload.nbf as number) - leeway > nowSeconds) throw invalid('token not valid yet');
+  // A token issued in the future is as suspect as an expired one.
+  if ((payload.iat as number) - leeway > nowSeconds) throw invalid('token issued in the future');
 }
 
 type Verify = (token: string) => Claims;
@@ -78,7 +94,7 @@ function verifierFor(config: OktaAuthConfig, key: PublicKeyPem): Verify {
       allowedAud: config.audiences,
       clockTolerance: config.leewaySeconds * 1000,
       requiredClaims: ['exp', 'iat'],
-      // Results are not cached by token: a removed key or a revoked application must take effect.
+      // verified-tokens.ts caches signatures, re-checking claims and the key on every hit; fast-jwt's own cache would not.
       cache: false,
     }) as Verify;
     byKey.set(key, verify);
@@ -113,27 +129,39 @@ function clientIdOf(payload: Claims, claims: string[]): string {
   throw invalid('token has no client id claim');
 }
 
-/** Verifies an Okta access token completely (signature, claims, scopes) or throws an AuthFailure. */
-export async function verifyAccessToken(token: string, config: OktaAuthConfig): Promise<VerifiedToken> {
-  const nowSeconds = Math.floor(Date.now() / 1000);
-  const { kid, payload } = decodeToken(token);
-  precheckClaims(payload, config, nowSeconds);
-
+/**
+ * The claims of `token` once its signature verified: from the verified-token cache while the key that verified it
+ * is still the issuer's current key for its kid, else by the full check (which also fills the cache).
+ */
+async function signedClaims(token: string, config: OktaAuthConfig, nowSeconds: number): Promise<Claims> {
   const keySet = keySetFor(config.jwksUri);
+  const digest = tokenDigest(token);
+  const seen = verifiedSignature(digest);
+  if (seen && seen.jwksUri === config.jwksUri) {
+    checkClaims(seen.claims, config, nowSeconds);
+    if ((await keySet.get(seen.kid, config.timeoutMs)) === seen.key) return seen.claims;
+    forgetSignature(digest);
+  }
+
+  const { kid, payload } = decodeToken(token);
+  checkClaims(payload, config, nowSeconds);
   const key = (await keySet.get(kid, config.timeoutMs)) ?? (await keySet.refetchFor(kid, config.timeoutMs));
   if (!key) throw invalid('unknown signing key');
-
-  let verified: Claims;
+  let claims: Claims;
   try {
-    verified = verifierFor(config, key)(token);
+    claims = verifierFor(config, key)(token);
   } catch (err) {
     throw describeVerifierError(err);
   }
-  // The verifier checks iat only against a maximum age; a token issued in the future is as suspect as an expired one.
-  if ((verified.iat as number) > nowSeconds + config.leewaySeconds) throw invalid('token issued in the future');
+  rememberSignature(digest, token.length, { jwksUri: config.jwksUri, kid, key, claims }, nowSeconds);
+  return claims;
+}
 
-  const scopes = scopesOf(verified);
+/** Verifies an Okta access token completely (signature, claims, scopes) or throws an AuthFailure. */
+export async function verifyAccessToken(token: string, config: OktaAuthConfig): Promise<VerifiedToken> {
+  const claims = await signedClaims(token, config, Math.floor(Date.now() / 1000));
+  const scopes = scopesOf(claims);
   const missing = config.scopesRequired.filter((scope) => !scopes.includes(scope));
   if (missing.length > 0) throw new AuthFailure('insufficient_scope', `missing scope ${missing.join(' ')}`);
-  return { clientId: clientIdOf(verified, config.credentialClaims), scopes, expiresAt: verified.exp as number };
+  return { clientId: clientIdOf(claims, config.credentialClaims), scopes, expiresAt: claims.exp as number };
 }
