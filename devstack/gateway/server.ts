@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs = require('node:fs');
 import http = require('node:http');
 import path = require('node:path');
-import { KongPluginServerClient } from '../kong-rpc';
+import { KongPluginServerClient, type ConsumerEntity } from '../kong-rpc';
 import { listenOn } from '../listen-port';
 import { runAccessPhase } from './access-phase';
 import { loadDeclarativeConfig } from './declarative-config';
@@ -40,6 +40,7 @@ interface Gateway {
   chain: PluginChain;
   port: number;
   log: (line: string) => void;
+  consumers: ConsumerEntity[];
 }
 
 /** kong.yml at the repository root: the nearest one above this file, in the sources or in dist/. */
@@ -83,6 +84,7 @@ async function handle(gateway: Gateway, incoming: http.IncomingMessage, outgoing
       ip: incoming.socket.remoteAddress ?? '127.0.0.1',
       route: { ...route },
       service: { ...service },
+      consumers: gateway.consumers,
     },
     gateway.log,
   );
@@ -144,7 +146,7 @@ export async function startDevGateway(options: DevGatewayOptions): Promise<DevGa
   try {
     const chain = await PluginChain.prepare(client, entities.plugins, { file, socketPath: options.pluginServerSocket, env: options.env ?? process.env });
     const port = await listenOn(server, 'dev gateway', options.port, host);
-    const gateway: Gateway = { router, chain, port, log };
+    const gateway: Gateway = { router, chain, port, log, consumers: entities.consumers };
     server.on('request', (incoming: http.IncomingMessage, outgoing: http.ServerResponse) => {
       const requestId = randomBytes(16).toString('hex');
       handle(gateway, incoming, outgoing, requestId).then(

@@ -12,6 +12,7 @@ export type FailureCode =
   | 'insufficient_scope'
   | 'too_many_attempts'
   | 'forbidden_application'
+  | 'forbidden_consumer'
   | 'idp_unavailable'
   | 'directory_unavailable'
   | 'unexpected';
@@ -85,7 +86,13 @@ export function failureResponse(failure: AuthFailure, config: OktaAuthConfig): F
         },
       };
     case 'forbidden_application':
-      return { status: 403, body: { message: 'Forbidden' }, headers: {} };
+    case 'forbidden_consumer':
+      // Only a client whose credential verified gets here: it may learn why it is refused.
+      return {
+        status: 403,
+        body: { message: 'Forbidden' },
+        headers: { 'WWW-Authenticate': bearerChallenge(realm, 'insufficient_scope', failure.description) },
+      };
     case 'too_many_attempts':
       return {
         status: 429,

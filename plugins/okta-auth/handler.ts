@@ -2,8 +2,9 @@ import { authenticate } from './authenticate';
 import { normaliseConfig, type OktaAuthConfig } from './config';
 import { AuthFailure, failureResponse, UNEXPECTED, UNEXPECTED_RESPONSE, type FailureResponse } from './errors';
 import { logWarning } from './log';
-import type { KongPdk } from './pdk';
-import { checkAllHeadersSeen, MAX_REQUEST_HEADERS, upstreamChanges } from './upstream';
+import { consumerFor } from './consumers';
+import type { KongConsumer, KongCredential, KongPdk } from './pdk';
+import { checkAllHeadersSeen, consumerHeaders, MAX_REQUEST_HEADERS, upstreamChanges } from './upstream';
 
 /**
  * One instance per Kong worker and config version. Kong PROXIES a request whose handler throws (the plugin server
@@ -31,9 +32,13 @@ export class OktaAuthPlugin {
       const headers = await kong.request.getHeaders(MAX_REQUEST_HEADERS);
       checkAllHeadersSeen(headers);
       const identity = await authenticate(headers, config, () => this.serviceName(config, kong));
+      // The order agreed for every success: what must not reach the upstream goes first, then who called is told
+      // to Kong, and the identity headers come last, in one call.
       const changes = upstreamChanges(headers, identity, config.hideCredentials);
-      await kong.service.request.setHeaders(changes.set);
       for (const name of changes.clear) await kong.service.request.clearHeader(name);
+      const consumer = config.consumer ? await consumerFor(identity.claims, config.consumer, kong) : null;
+      await kong.client.authenticate(consumer, credentialOf(identity.clientId, consumer));
+      await kong.service.request.setHeaders(consumer ? { ...changes.set, ...consumerHeaders(consumer) } : changes.set);
     } catch (err) {
       return refuse(kong, config, err);
     }
@@ -49,6 +54,15 @@ export class OktaAuthPlugin {
     });
     return this.boundServiceName;
   }
+}
+
+/**
+ * The credential Kong records (ngx.ctx.authenticated_credential): the client id, which rate-limiting by credential
+ * counts. consumer_id too when there is a consumer: Kong's log serializer reads the consumer of
+ * `authenticated_entity` only from there (kong/pdk/log.lua build_authenticated_entity).
+ */
+function credentialOf(clientId: string, consumer: KongConsumer | null): KongCredential {
+  return consumer ? { id: clientId, consumer_id: consumer.id } : { id: clientId };
 }
 
 async function refuse(kong: KongPdk, config: OktaAuthConfig, err: unknown): Promise<void> {

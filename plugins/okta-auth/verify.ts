@@ -10,6 +10,8 @@ export interface VerifiedToken {
   scopes: string[];
   /** Expiry, epoch seconds. */
   expiresAt: number;
+  /** Every verified claim, for the per-instance choices made after verification (consumer_claim). */
+  claims: Record<string, unknown>;
 }
 
 type Claims = Record<string, unknown>;
@@ -163,5 +165,5 @@ export async function verifyAccessToken(token: string, config: OktaAuthConfig): 
   const scopes = scopesOf(claims);
   const missing = config.scopesRequired.filter((scope) => !scopes.includes(scope));
   if (missing.length > 0) throw new AuthFailure('insufficient_scope', `missing scope ${missing.join(' ')}`);
-  return { clientId: clientIdOf(claims, config.credentialClaims), scopes, expiresAt: claims.exp as number };
+  return { clientId: clientIdOf(claims, config.credentialClaims), scopes, expiresAt: claims.exp as number, claims };
 }

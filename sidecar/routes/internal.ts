@@ -8,7 +8,7 @@ const Params = Type.Object({ client_id: Type.String({ minLength: 1, maxLength: 2
 
 const Mapping = Type.Object({
   application: Type.Object({ id: Type.String(), name: Type.String(), status: Type.String() }),
-  developer: Type.Object({ id: Type.String(), email: Type.String() }),
+  developer: Type.Object({ id: Type.String(), email: Type.String(), status: Type.Optional(Type.String()) }),
   services: Type.Array(Type.String(), { description: 'the services the application is approved for' }),
 });
 
