@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 
 /**
@@ -11,8 +11,8 @@ import { LRUCache } from 'lru-cache';
 export interface VerifiedSignature {
   jwksUri: string;
   kid: string;
-  /** The key (SPKI PEM) that verified the signature; a hit counts only while the key set holds it for `kid`. */
-  key: string;
+  /** The key that verified the signature; a hit counts only while the key set holds this very key for `kid`. */
+  key: KeyObject;
   claims: Record<string, unknown>;
 }
 
@@ -49,7 +49,7 @@ export function forgetSignature(digest: string): void {
 }
 
 /** Drops the tokens signed by keys that left (or changed in) a refreshed key set. */
-export function forgetKeys(jwksUri: string, gone: (kid: string, key: string) => boolean): void {
+export function forgetKeys(jwksUri: string, gone: (kid: string, key: KeyObject) => boolean): void {
   for (const [digest, entry] of verified.entries()) {
     if (entry.jwksUri === jwksUri && gone(entry.kid, entry.key)) verified.delete(digest);
   }

@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import {
   forgetKeys,
   MAX_VERIFIED_TOKENS,
@@ -8,7 +9,7 @@ import {
 } from '../../../plugins/okta-auth/verified-tokens';
 
 const now = Math.floor(Date.now() / 1000);
-const entry = (kid: string, jwksUri = 'https://idp/keys') => ({ jwksUri, kid, key: `pem-${kid}`, claims: { exp: now + 3600 } });
+const entry = (kid: string, jwksUri = 'https://idp/keys') => ({ jwksUri, kid, key: createSecretKey(Buffer.from(kid)), claims: { exp: now + 3600 } });
 
 describe('verified-token cache', () => {
   it('keys entries by the whole token, signature included', () => {
