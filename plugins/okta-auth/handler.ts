@@ -1,7 +1,7 @@
 import { authenticate } from './authenticate';
 import { normaliseConfig, type OktaAuthConfig } from './config';
 import { AuthFailure, failureResponse, UNEXPECTED, UNEXPECTED_RESPONSE, type FailureResponse } from './errors';
-import { logWarning } from './log';
+import { logFailure, logWarning } from './log';
 import { consumerFor } from './consumers';
 import type { KongConsumer, KongCredential, KongPdk } from './pdk';
 import { checkAllHeadersSeen, consumerHeaders, MAX_REQUEST_HEADERS, upstreamChanges } from './upstream';
@@ -68,10 +68,8 @@ function credentialOf(clientId: string, consumer: KongConsumer | null): KongCred
 async function refuse(kong: KongPdk, config: OktaAuthConfig, err: unknown): Promise<void> {
   const failure = err instanceof AuthFailure ? err : UNEXPECTED;
   // An outage of a service the plugin depends on is the operator's to fix; a refused client is not.
-  if (failure.code === 'idp_unavailable' || failure.code === 'directory_unavailable') {
-    logWarning(failure.code, { reason: failure.description });
-  }
-  if (failure === UNEXPECTED) logWarning('unexpected_error', { error: err instanceof Error ? err.message : String(err) });
+  if (failure.code === 'idp_unavailable' || failure.code === 'directory_unavailable') logFailure(failure.code, failure.description);
+  if (failure === UNEXPECTED) logFailure('unexpected_error', err instanceof Error ? err.message : String(err));
   return respond(kong, failureResponse(failure, config));
 }
 
