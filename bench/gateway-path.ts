@@ -315,12 +315,14 @@ async function memory(stack: Stack, issuer: BenchIssuer, log: (line: string) => 
   };
 }
 
-/** Target 6: latency added over the no-op, open loop at half the no-op's throughput. */
-async function latency(stack: Stack, issuer: BenchIssuer, noopPerSecond: number) {
+/** Target 6: latency added over the no-op, open loop at half the no-op's throughput measured just before. */
+async function latency(stack: Stack, issuer: BenchIssuer) {
   const pair = pairOn(await stack.client(32), issuer);
   const tokens = Array.from({ length: 64 }, () => bearer(issuer.token()));
   await warm(pair, tokens);
-  const rate = Math.max(100, Math.floor(noopPerSecond / 2));
+  const throughputs: number[] = [];
+  for (let r = 0; r < 3; r++) throughputs.push(await closedLoop(pair.noop, cycle(tokens), PER_ROUND, 32, true));
+  const rate = Math.max(100, Math.floor(spread(throughputs).median / 2));
   const count = Math.floor(rate * (QUICK ? 1 : 4));
   const noop: Array<{ p50: number; p99: number }> = [];
   const plugin: Array<{ p50: number; p99: number }> = [];
@@ -389,32 +391,28 @@ async function main(): Promise<void> {
     machine: { cpus: os.cpus().length, node: process.version, date: new Date().toISOString(), pinned, quick: QUICK },
     method: { rounds: ROUNDS, requestsPerRound: PER_ROUND, firstSightRequestsPerRound: FIRST_SIGHT_PER_ROUND, cacheBound: MAX_VERIFIED_TOKENS },
   };
-  try {
-    log('target 1: valid Bearer');
-    results.validBearer = await validBearer(stack, issuer, log);
-    log('target 2: refusals');
-    results.refusals = await refusals(stack, issuer, log);
-    log('target 3: in-process');
-    results.inProcess = await inProcess(issuer);
-    log(`  ${JSON.stringify(results.inProcess)}`);
-    log('target 4: Basic exchanges');
-    results.basic = await basicExchanges(stack);
-    log(`  ${JSON.stringify(results.basic)}`);
-    log('target 6: latency');
-    const noopRate = results.validBearer.find((row) => row.inFlight === 32)?.noopPerSecond.median ?? 1000;
-    results.latency = await latency(stack, issuer, noopRate);
-    log(`  ${JSON.stringify(results.latency)}`);
-    log('target 5: memory');
-    results.memory = await memory(stack, issuer, log);
-  } finally {
-    await stack.stop();
-  }
-  log('instructions per request (callgrind)');
-  results.instructions = await instructions(issuer, log);
-  await issuer.close();
   // A smoke run is not a measurement: its report goes to a temporary directory, never over the committed one.
   const out = QUICK ? fs.mkdtempSync(path.join(os.tmpdir(), 'bench-quick-')) : ROOT;
   const files = { json: path.join(out, QUICK ? 'results.json' : 'bench/results.json'), markdown: path.join(out, 'BENCHMARKS.md'), notes: path.join(ROOT, 'bench/benchmark-notes.md') };
+  // Each phase's figures are kept as soon as they exist: a run cut short still leaves what it measured.
+  const phase = async <K extends keyof Results>(title: string, key: K, run: () => Promise<Results[K]>) => {
+    log(title);
+    results[key] = await run();
+    log(`  ${JSON.stringify(results[key])}`);
+    fs.writeFileSync(files.json, `${JSON.stringify({ ...results, partial: true }, null, 2)}\n`);
+  };
+  try {
+    await phase('target 1: valid Bearer', 'validBearer', () => validBearer(stack, issuer, log));
+    await phase('target 2: refusals', 'refusals', () => refusals(stack, issuer, log));
+    await phase('target 3: in-process', 'inProcess', () => inProcess(issuer));
+    await phase('instructions per request (callgrind)', 'instructions', () => instructions(issuer, log));
+    await phase('target 4: Basic exchanges', 'basic', () => basicExchanges(stack));
+    await phase('target 6: latency', 'latency', () => latency(stack, issuer));
+    await phase('target 5: memory', 'memory', () => memory(stack, issuer, log));
+  } finally {
+    await stack.stop();
+  }
+  await issuer.close();
   const verdicts: Verdict[] = writeReport(results as Results, files);
   log(`report: ${files.markdown}`);
   const label = (met: Verdict['met']) => (met === 'reported' ? 'REPORTED' : met ? 'MET     ' : 'NOT MET ');
