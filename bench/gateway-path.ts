@@ -24,7 +24,7 @@ import { instructionCounter, valgrindAvailable } from './support/callgrind';
 import { percentile, round, spread, type Spread } from './support/figures';
 import { startBenchIssuer, type BenchIssuer } from './support/issuer';
 import { closedLoop, openLoop, type RequestSource } from './support/load';
-import { writeReport, type Results, type Verdict } from './support/report';
+import { writeReport, type PartialResults, type Results, type Verdict } from './support/report';
 
 const ROOT = path.resolve(__dirname, '../..');
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -419,7 +419,15 @@ async function main(): Promise<void> {
   for (const verdict of verdicts) log(`${label(verdict.met)} target ${verdict.target}: ${verdict.figure}`);
 }
 
-main().catch((err: unknown) => {
+/** `--report-only`: BENCHMARKS.md again from bench/results.json, e.g. after a run that was cut short. */
+function reportOnly(): void {
+  const json = path.join(ROOT, 'bench/results.json');
+  const results = JSON.parse(fs.readFileSync(json, 'utf8')) as PartialResults;
+  writeReport(results, { json, markdown: path.join(ROOT, 'BENCHMARKS.md'), notes: path.join(ROOT, 'bench/benchmark-notes.md') });
+}
+
+if (process.argv.includes('--report-only')) reportOnly();
+else main().catch((err: unknown) => {
   console.error(err);
   process.exit(1);
 });

@@ -46,6 +46,9 @@ export interface Results {
     | { available: true; requestsPerFigure: number; rows: Record<string, { plugin: number; noop: number; ratio: number }> };
 }
 
+/** What a run measured: every phase, or the phases it finished when it was cut short. */
+export type PartialResults = Pick<Results, 'machine' | 'method'> & Partial<Omit<Results, 'machine' | 'method'>>;
+
 export interface Verdict {
   target: string;
   met: boolean | 'reported';
@@ -54,37 +57,47 @@ export interface Verdict {
 
 const f = (spread: Spread, digits = 3) => `${spread.median.toFixed(digits)} (min ${spread.min.toFixed(digits)}, max ${spread.max.toFixed(digits)})`;
 
-function verdicts(r: Results): Verdict[] {
+function verdicts(r: PartialResults): Verdict[] {
   const out: Verdict[] = [];
-  for (const row of r.validBearer) {
+  for (const row of r.validBearer ?? []) {
     const firstSight = row.scenario.startsWith('first sight');
     const target = firstSight ? 0.85 : 0.95;
     out.push({ target: `1 (${row.scenario}, ${row.inFlight} in flight, >= ${target})`, met: row.ratio.median >= target, figure: f(row.ratio) });
   }
-  for (const row of r.refusals) {
+  for (const row of r.refusals ?? []) {
     const cpuCase = row.refusal.startsWith('bad signature');
     out.push({ target: `2 (${row.refusal}${cpuCase ? ', reported' : ', >= 0.95'})`, met: cpuCase ? 'reported' : row.ratio.median >= 0.95, figure: f(row.ratio) });
   }
-  out.push({ target: '3 (repeat token >= 5x faster than bare RS256)', met: r.inProcess.repeatSpeedupOverBare.median >= 5, figure: `${f(r.inProcess.repeatSpeedupOverBare, 2)}x` });
-  out.push({ target: '3 (first sight >= 0.6 of bare RS256)', met: r.inProcess.firstSightSpeedOfBare.median >= 0.6, figure: f(r.inProcess.firstSightSpeedOfBare) });
-  const { sameCredentials, wrongSecret, distinctClients } = r.basic;
-  out.push({ target: '4 (same credentials: 1 IdP call per token lifetime)', met: sameCredentials.idpTokenCalls === 1, figure: `${sameCredentials.idpTokenCalls} token calls for ${sameCredentials.requests} requests` });
-  out.push({ target: '4 (wrong secret: bounded by the negative-cache window)', met: wrongSecret.idpTokenCalls <= Math.ceil(wrongSecret.seconds / 30) + 1, figure: `${wrongSecret.idpTokenCalls} token calls for ${wrongSecret.requests} requests in ${wrongSecret.seconds} s` });
-  out.push({
-    target: '4 (distinct clients: single flight per client, the global cap answering 429)',
-    met: distinctClients.idpTokenCalls <= distinctClients.requests,
-    figure: `${distinctClients.idpTokenCalls} token calls for ${distinctClients.requests} clients, statuses ${JSON.stringify(distinctClients.statuses)}`,
-  });
-  out.push({
-    target: '5 (RSS and heap growth < 20 MB)',
-    met: r.memory.rssGrowthMiB < 20 && r.memory.heapGrowthMiB < 20,
-    figure: `RSS ${r.memory.rssGrowthMiB} MiB, heap ${r.memory.heapGrowthMiB} MiB over ${r.memory.requestsEach} refusals + ${r.memory.requestsEach} acceptances`,
-  });
-  out.push({ target: '6 (latency added over the no-op, p50 / p99)', met: 'reported', figure: `${r.latency.addedMs.p50} / ${r.latency.addedMs.p99} ms at ${r.latency.requestsPerSecond} req/s` });
+  if (r.inProcess) {
+    out.push({ target: '3 (repeat token >= 5x faster than bare RS256)', met: r.inProcess.repeatSpeedupOverBare.median >= 5, figure: `${f(r.inProcess.repeatSpeedupOverBare, 2)}x` });
+    out.push({ target: '3 (first sight >= 0.6 of bare RS256)', met: r.inProcess.firstSightSpeedOfBare.median >= 0.6, figure: f(r.inProcess.firstSightSpeedOfBare) });
+  }
+  if (r.basic) {
+    const { sameCredentials, wrongSecret, distinctClients } = r.basic;
+    out.push({ target: '4 (same credentials: 1 IdP call per token lifetime)', met: sameCredentials.idpTokenCalls === 1, figure: `${sameCredentials.idpTokenCalls} token calls for ${sameCredentials.requests} requests` });
+    out.push({ target: '4 (wrong secret: bounded by the negative-cache window)', met: wrongSecret.idpTokenCalls <= Math.ceil(wrongSecret.seconds / 30) + 1, figure: `${wrongSecret.idpTokenCalls} token calls for ${wrongSecret.requests} requests in ${wrongSecret.seconds} s` });
+    out.push({
+      target: '4 (distinct clients: single flight per client, the global cap answering 429)',
+      met: distinctClients.idpTokenCalls <= distinctClients.requests,
+      figure: `${distinctClients.idpTokenCalls} token calls for ${distinctClients.requests} clients, statuses ${JSON.stringify(distinctClients.statuses)}`,
+    });
+  }
+  if (r.memory) {
+    out.push({
+      target: '5 (RSS and heap growth < 20 MB)',
+      met: r.memory.rssGrowthMiB < 20 && r.memory.heapGrowthMiB < 20,
+      figure: `RSS ${r.memory.rssGrowthMiB} MiB, heap ${r.memory.heapGrowthMiB} MiB over ${r.memory.requestsEach} refusals + ${r.memory.requestsEach} acceptances`,
+    });
+  }
+  if (r.latency) {
+    out.push({ target: '6 (latency added over the no-op, p50 / p99)', met: 'reported', figure: `${r.latency.addedMs.p50} / ${r.latency.addedMs.p99} ms at ${r.latency.requestsPerSecond} req/s` });
+  }
+  const missing = (['validBearer', 'refusals', 'inProcess', 'instructions', 'basic', 'latency', 'memory'] as const).filter((key) => r[key] === undefined);
+  if (missing.length > 0) out.push({ target: `not measured: ${missing.join(', ')}`, met: false, figure: 'the run was cut short before these phases' });
   return out;
 }
 
-function markdown(r: Results, list: Verdict[], notes: string): string {
+function markdown(r: PartialResults, list: Verdict[], notes: string): string {
   const lines = [
     '# Benchmarks',
     '',
@@ -106,40 +119,42 @@ function markdown(r: Results, list: Verdict[], notes: string): string {
     '',
     '| scenario | in flight | ratio | okta-auth req/s | no-op req/s |',
     '|---|---|---|---|---|',
-    ...r.validBearer.map((row) => `| ${row.scenario} | ${row.inFlight} | ${f(row.ratio)} | ${row.pluginPerSecond.median.toFixed(0)} | ${row.noopPerSecond.median.toFixed(0)} |`),
+    ...(r.validBearer ?? []).map((row) => `| ${row.scenario} | ${row.inFlight} | ${f(row.ratio)} | ${row.pluginPerSecond.median.toFixed(0)} | ${row.noopPerSecond.median.toFixed(0)} |`),
     '',
     '## Refusals (target 2, 8 in flight)',
     '',
     '| class | ratio | okta-auth req/s | no-op req/s |',
     '|---|---|---|---|',
-    ...r.refusals.map((row) => `| ${row.refusal} | ${f(row.ratio)} | ${row.pluginPerSecond.median.toFixed(0)} | ${row.noopPerSecond.median.toFixed(0)} |`),
+    ...(r.refusals ?? []).map((row) => `| ${row.refusal} | ${f(row.ratio)} | ${row.pluginPerSecond.median.toFixed(0)} | ${row.noopPerSecond.median.toFixed(0)} |`),
     '',
     '## In-process (target 3)',
     '',
-    `us per token: bare RS256 ${f(r.inProcess.microsecondsPerToken.bareRs256, 1)}, repeat token ${f(r.inProcess.microsecondsPerToken.repeatToken, 1)}, ` +
-      `first sight ${f(r.inProcess.microsecondsPerToken.firstSight, 1)}.`,
+    r.inProcess
+      ? `us per token: bare RS256 ${f(r.inProcess.microsecondsPerToken.bareRs256, 1)}, repeat token ${f(r.inProcess.microsecondsPerToken.repeatToken, 1)}, ` +
+        `first sight ${f(r.inProcess.microsecondsPerToken.firstSight, 1)}.`
+      : 'not measured',
     '',
     '## Basic credentials (target 4)',
     '',
     '```json',
-    JSON.stringify(r.basic, null, 2),
+    JSON.stringify(r.basic ?? 'not measured', null, 2),
     '```',
     '',
     '## Memory (target 5)',
     '',
     '```json',
-    JSON.stringify(r.memory, null, 2),
+    JSON.stringify(r.memory ?? 'not measured', null, 2),
     '```',
     '',
     '## Latency (target 6)',
     '',
     '```json',
-    JSON.stringify(r.latency, null, 2),
+    JSON.stringify(r.latency ?? 'not measured', null, 2),
     '```',
     '',
     '## Instructions per request (callgrind)',
     '',
-    ...(r.instructions.available
+    ...(r.instructions?.available
       ? [
           `Over ${r.instructions.requestsPerFigure} requests per figure, every thread of the plugin-server process; ratio = no-op / okta-auth.`,
           '',
@@ -147,7 +162,7 @@ function markdown(r: Results, list: Verdict[], notes: string): string {
           '|---|---|---|---|',
           ...Object.entries(r.instructions.rows).map(([name, row]) => `| ${name} | ${row.plugin} | ${row.noop} | ${row.ratio} |`),
         ]
-      : [`Not measured: ${r.instructions.reason}.`]),
+      : [`Not measured: ${r.instructions?.reason ?? 'the run was cut short'}.`]),
     '',
     notes.trim(),
     '',
@@ -156,7 +171,7 @@ function markdown(r: Results, list: Verdict[], notes: string): string {
 }
 
 /** Writes results.json and BENCHMARKS.md (with the hand-written notes of bench/benchmark-notes.md); returns the verdicts. */
-export function writeReport(results: Results, files: { json: string; markdown: string; notes: string }): Verdict[] {
+export function writeReport(results: PartialResults, files: { json: string; markdown: string; notes: string }): Verdict[] {
   const list = verdicts(results);
   const notes = fs.existsSync(files.notes) ? fs.readFileSync(files.notes, 'utf8') : '';
   fs.writeFileSync(files.json, `${JSON.stringify({ ...results, verdicts: list }, null, 2)}\n`);
