@@ -4,6 +4,15 @@ import type { PluginServerLogger } from 'kong-pdk/server';
 const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 type Level = (typeof LEVELS)[number];
 
+// kong-pdk's listener logs every rejected RPC as an error, this one included: an instance idle for 60 s is expired
+// by the server, and Kong, told "no plugin instance", starts it again and retries the event. Routine, not an error.
+const NO_PLUGIN_INSTANCE = /^rpc: # ?\d+ PluginServerError: no plugin instance #\d+$/;
+const RECREATED = 'instance expired while idle, Kong starts it again:';
+
+function isRecreatedInstance(args: unknown[]): boolean {
+  return args.length === 1 && typeof args[0] === 'string' && NO_PLUGIN_INSTANCE.test(args[0]);
+}
+
 /**
  * kong-pdk's logger writes coloured lines to stdout, which corrupts the `--dump-all-plugins` JSON Kong parses.
  * This one writes plain lines to stderr (Kong captures both streams into its error log).
@@ -18,7 +27,7 @@ export function createStderrLogger(minimum: Level): PluginServerLogger {
     debug: (...args) => write('debug', args),
     info: (...args) => write('info', args),
     warn: (...args) => write('warn', args),
-    error: (...args) => write('error', args),
+    error: (...args) => (isRecreatedInstance(args) ? write('info', [RECREATED, ...args]) : write('error', args)),
   };
 }
 

@@ -1,5 +1,6 @@
 import fs = require('node:fs');
 import { parse } from 'yaml';
+import { declarativeConsumers } from './consumers';
 import { entityId } from './entity-id';
 import { DeclarativeConfigError, type GatewayEntities, type PluginEntity, type RouteEntity, type ServiceEntity } from './entities';
 import { YamlMapping } from './yaml-fields';
@@ -9,8 +10,8 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 const MAX_TIMEOUT_MS = 2 ** 31 - 2;
 const PROTOCOLS = ['http', 'https'];
 
-const TOP_LEVEL_FIELDS = ['_format_version', '_transform', '_comment', '_info', 'services', 'routes', 'plugins'];
-const TOP_LEVEL_UNSUPPORTED = ['_workspace', 'consumers', 'consumer_groups', 'upstreams', 'targets', 'certificates', 'ca_certificates', 'snis', 'vaults', 'keys', 'key_sets', 'filter_chains'];
+const TOP_LEVEL_FIELDS = ['_format_version', '_transform', '_comment', '_info', 'services', 'routes', 'plugins', 'consumers'];
+const TOP_LEVEL_UNSUPPORTED = ['_workspace', 'consumer_groups', 'upstreams', 'targets', 'certificates', 'ca_certificates', 'snis', 'vaults', 'keys', 'key_sets', 'filter_chains'];
 const SERVICE_FIELDS = ['id', 'name', 'url', 'protocol', 'host', 'port', 'path', 'retries', 'connect_timeout', 'write_timeout', 'read_timeout', 'enabled', 'tags', 'routes', 'plugins'];
 const SERVICE_UNSUPPORTED = ['client_certificate', 'tls_verify', 'tls_verify_depth', 'ca_certificates'];
 const ROUTE_FIELDS = ['id', 'name', 'protocols', 'methods', 'hosts', 'paths', 'strip_path', 'preserve_host', 'regex_priority', 'path_handling', 'https_redirect_status_code', 'request_buffering', 'response_buffering', 'tags', 'plugins'];
@@ -199,7 +200,7 @@ function collect(document: YamlMapping): GatewayEntities {
     p.allowOnly([...PLUGIN_FIELDS, 'service', 'route'], PLUGIN_UNSUPPORTED);
     entities.addPlugin(plugin(p, { routeId: entities.routeId(p, 'route'), serviceId: entities.serviceId(p, 'service') }), p);
   }
-  return { services: entities.services, routes: entities.routes, plugins: entities.plugins };
+  return { services: entities.services, routes: entities.routes, plugins: entities.plugins, consumers: declarativeConsumers(document.mappings('consumers')) };
 }
 
 /** Reads a Kong 3.x declarative file (DB-less kong.yml) into entities with Kong's defaults applied. */

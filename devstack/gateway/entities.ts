@@ -1,3 +1,5 @@
+import type { ConsumerEntity } from '../kong-rpc';
+
 /** A Kong service entity, with Kong's defaults applied (what kong.router.get_service returns). */
 export interface ServiceEntity {
   id: string;
@@ -49,6 +51,8 @@ export interface GatewayEntities {
   routes: RouteEntity[];
   /** Enabled plugins only. */
   plugins: PluginEntity[];
+  /** What kong.client.load_consumer finds. */
+  consumers: ConsumerEntity[];
 }
 
 /** kong.yml cannot be used; the message names the file and the offending field. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs = require('node:fs');
 import http = require('node:http');
 import path = require('node:path');
-import { KongPluginServerClient } from '../kong-rpc';
+import { KongPluginServerClient, type ConsumerEntity } from '../kong-rpc';
 import { listenOn } from '../listen-port';
 import { runAccessPhase, type PluginServerFailureMode } from './access-phase';
 import { loadDeclarativeConfig } from './declarative-config';
@@ -46,6 +46,7 @@ interface Gateway {
   port: number;
   log: (line: string) => void;
   onPluginServerFailure: PluginServerFailureMode;
+  consumers: ConsumerEntity[];
 }
 
 /** kong.yml at the repository root: the nearest one above this file, in the sources or in dist/. */
@@ -89,6 +90,7 @@ async function handle(gateway: Gateway, incoming: http.IncomingMessage, outgoing
       ip: incoming.socket.remoteAddress ?? '127.0.0.1',
       route: { ...route },
       service: { ...service },
+      consumers: gateway.consumers,
     },
     gateway.log,
     gateway.onPluginServerFailure,
@@ -153,7 +155,7 @@ export async function startDevGateway(options: DevGatewayOptions): Promise<DevGa
     chain = await PluginChain.prepare(client, entities.plugins, { file, socketPath: options.pluginServerSocket, env: options.env ?? process.env });
     const port = await listenOn(server, 'dev gateway', options.port, host);
     const ready = chain;
-    const gateway: Gateway = { router, chain: ready, port, log, onPluginServerFailure: options.onPluginServerFailure ?? 'kong' };
+    const gateway: Gateway = { router, chain: ready, port, log, onPluginServerFailure: options.onPluginServerFailure ?? 'kong', consumers: entities.consumers };
     server.on('request', (incoming: http.IncomingMessage, outgoing: http.ServerResponse) => {
       const requestId = randomBytes(16).toString('hex');
       handle(gateway, incoming, outgoing, requestId).then(

@@ -1,5 +1,5 @@
 import { headerValues, toHeaderMap } from './header-map';
-import type { AccessOutcome, ExitResponse, GatewayRequest, LogEntry, PluginScope } from './types';
+import type { AccessOutcome, ConsumerEntity, ExitResponse, GatewayRequest, LogEntry, PluginScope } from './types';
 
 const DEFAULT_PROXY_PORT = 8000;
 
@@ -36,6 +36,7 @@ export class GatewayRequestState {
   readonly route: Record<string, unknown> | undefined;
   readonly service: Record<string, unknown> | undefined;
   readonly stepErrors: Record<string, string>;
+  readonly consumers: readonly ConsumerEntity[];
   consumer: unknown;
   credential: unknown;
   exit: ExitResponse | undefined;
@@ -53,6 +54,7 @@ export class GatewayRequestState {
     this.route = request.route ?? (scope.routeId ? { id: scope.routeId } : undefined);
     this.service = request.service ?? (scope.serviceId ? { id: scope.serviceId } : undefined);
     this.stepErrors = request.stepErrors ?? {};
+    this.consumers = request.consumers ?? [];
   }
 
   outcome(): AccessOutcome {

@@ -1,6 +1,16 @@
 /** Header map as a gateway sees it: lower-case name -> value, or values in order when repeated. */
 export type HeaderMap = Record<string, string | string[]>;
 
+/** A Kong consumer entity, as kong.client.load_consumer returns it. */
+export interface ConsumerEntity {
+  id: string;
+  username: string | null;
+  custom_id: string | null;
+  created_at: number;
+  updated_at: number;
+  tags: string[] | null;
+}
+
 /** One client request, as the dev gateway or a test hands it to a plugin's access phase. */
 export interface GatewayRequest {
   /** Default GET. */
@@ -22,6 +32,8 @@ export interface GatewayRequest {
   route?: Record<string, unknown>;
   /** What kong.router.get_service returns; default `{ id: serviceId }` when the plugin was given a serviceId. */
   service?: Record<string, unknown>;
+  /** Kong's consumers (the declarative `consumers`), what kong.client.load_consumer searches. Default none. */
+  consumers?: readonly ConsumerEntity[];
   /** Test hook: PDK method name -> error string that Kong answers with `plugin.StepError` instead of running it. */
   stepErrors?: Record<string, string>;
 }
@@ -52,7 +64,7 @@ export interface AccessOutcome {
   pdkCalls: string[];
   /** kong.log.* output, collected and never printed. */
   logs: LogEntry[];
-  /** Consumer and credential set by kong.client.authenticate. */
+  /** What kong.client.authenticate left in ngx.ctx.authenticated_consumer and ngx.ctx.authenticated_credential. */
   consumer?: unknown;
   credential?: unknown;
   /**

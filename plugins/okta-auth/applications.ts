@@ -6,7 +6,8 @@ import { callRemote } from './http-client';
 /** The sidecar's answer to "which application owns this client id?". */
 export interface ApplicationMapping {
   application: { id: string; name: string; status: string };
-  developer: { id: string; email: string };
+  /** `status` once the sidecar's developers have one; absent means approved. */
+  developer: { id: string; email: string; status?: string };
   /** Names of the services the application's registrations are approved for. */
   services: string[];
 }
@@ -70,12 +71,20 @@ export async function applicationFor(
   }
 }
 
-/** Refuses a client that is not an active application approved for the request's service. */
+/** Why the sidecar's answer refuses this client, as the 403's error_description says it to the client. */
+const APPLICATION_REFUSALS: Record<string, string> = {
+  pending_deletion: 'application is being deleted',
+  disabled: 'application is disabled',
+};
+
+/** Refuses a client that is not an active application of an approved developer, approved for the request's service. */
 export function checkApplication(mapping: ApplicationMapping | null, serviceName: string | undefined): ApplicationMapping {
   if (!mapping) throw new AuthFailure('forbidden_application', 'no application owns this client');
-  if (mapping.application.status !== 'active') {
-    throw new AuthFailure('forbidden_application', `application is ${mapping.application.status}`);
+  const { status } = mapping.application;
+  if (status !== 'active') {
+    throw new AuthFailure('forbidden_application', APPLICATION_REFUSALS[status] ?? `application is ${status}`);
   }
+  if (mapping.developer.status === 'revoked') throw new AuthFailure('forbidden_application', 'developer is suspended');
   if (serviceName === undefined || !mapping.services.includes(serviceName)) {
     throw new AuthFailure('forbidden_application', 'application is not approved for this service');
   }

@@ -38,6 +38,9 @@ async function verifiedIdentity(headers: HeaderMap, config: OktaAuthConfig): Pro
   return fromBasic(credentials, config);
 }
 
+/** Who is calling, and the claims of the token that says so. */
+export type Authenticated = Identity & { claims: Record<string, unknown> };
+
 /**
  * Decides who is calling, from the request's headers (and, with a sidecar, the request's service): returns the
  * identity, or throws an AuthFailure. It never responds; the handler does.
@@ -46,9 +49,9 @@ export async function authenticate(
   headers: HeaderMap,
   config: OktaAuthConfig,
   serviceName: () => Promise<string | undefined>,
-): Promise<Identity> {
-  const { clientId, scopes } = await verifiedIdentity(headers, config);
-  if (!config.sidecar) return { clientId, scopes };
+): Promise<Authenticated> {
+  const { clientId, scopes, claims } = await verifiedIdentity(headers, config);
+  if (!config.sidecar) return { clientId, scopes, claims };
   const mapping = await applicationFor(clientId, config.sidecar, config.timeoutMs);
-  return { clientId, scopes, application: checkApplication(mapping, await serviceName()) };
+  return { clientId, scopes, claims, application: checkApplication(mapping, await serviceName()) };
 }

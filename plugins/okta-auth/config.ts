@@ -1,5 +1,5 @@
 import { applySchema as applyKongSchema, plainWording, SchemaViolation } from '../kong-schema';
-import { Schema, type AuthMethod } from './schema';
+import { Schema, type AuthMethod, type ConsumerBy } from './schema';
 
 /** The configuration one plugin instance runs with, normalised once when Kong starts the instance. */
 export interface OktaAuthConfig {
@@ -18,6 +18,8 @@ export interface OktaAuthConfig {
   realm: string;
   /** Set when the plugin maps client ids to portal applications. */
   sidecar?: SidecarConfig;
+  /** Set when the token names a Kong consumer (`consumer_claim`). */
+  consumer?: ConsumerConfig;
   /** Kong binds an instance to its service or route: the service name can then be learned once per instance. */
   boundToService: boolean;
 }
@@ -27,6 +29,12 @@ export interface SidecarConfig {
   token: string;
   cacheTtlSeconds: number;
   staleTtlSeconds: number;
+}
+
+export interface ConsumerConfig {
+  claims: string[];
+  by: ReadonlySet<ConsumerBy>;
+  cacheTtlSeconds: number;
 }
 
 /** A configuration Kong's schema let through but this plugin cannot run with; the message names the field. */
@@ -96,6 +104,7 @@ export function normaliseConfig(raw: unknown): OktaAuthConfig {
     hideCredentials: c.hide_credentials as boolean,
     realm: c.realm as string,
     sidecar: sidecarConfig(c),
+    consumer: consumerConfig(c),
     boundToService: typeof given.service_id === 'string' || typeof given.route_id === 'string',
   };
 }
@@ -115,4 +124,12 @@ function sidecarConfig(c: Record<string, unknown>): SidecarConfig | undefined {
     cacheTtlSeconds: c.sidecar_cache_ttl as number,
     staleTtlSeconds: c.sidecar_stale_ttl as number,
   };
+}
+
+function consumerConfig(c: Record<string, unknown>): ConsumerConfig | undefined {
+  const claims = c.consumer_claim as string[] | undefined;
+  if (claims === undefined || claims.length === 0) return undefined;
+  const by = new Set(c.consumer_by as ConsumerBy[]);
+  if (by.size === 0) throw new ConfigError('consumer_by', 'must name at least one field');
+  return { claims, by, cacheTtlSeconds: c.consumer_cache_ttl as number };
 }

@@ -1,6 +1,7 @@
-import { createPublicKey, type JsonWebKey } from 'node:crypto';
+import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { AuthFailure } from './errors';
 import { callRemote } from './http-client';
+import { forgetKeys } from './verified-tokens';
 
 /**
  * The signing keys of one issuer (one `jwks_uri`), shared by every plugin instance that names it.
@@ -31,12 +32,12 @@ function ttlFrom(cacheControl: unknown): number {
   return Math.min(MAX_TTL_MS, Math.max(MIN_TTL_MS, Number(maxAge[1]) * 1000));
 }
 
-/** A public key as the verifier takes it: SPKI PEM. */
-export type PublicKeyPem = string;
+/** A public key, parsed once per key set fetch (and kept as the same object while the JWKS keeps it). */
+export type PublicKey = KeyObject;
 
 /** RS256 signing keys only: a key for another algorithm or for encryption can never verify our tokens. */
-function importKeys(body: unknown): Map<string, PublicKeyPem> {
-  const keys = new Map<string, PublicKeyPem>();
+function importKeys(body: unknown, previous: Map<string, PublicKey>): Map<string, PublicKey> {
+  const keys = new Map<string, PublicKey>();
   const list = (body as { keys?: unknown } | null)?.keys;
   if (!Array.isArray(list)) throw new AuthFailure('idp_unavailable', 'the identity provider sent no key set');
   for (const jwk of list as JsonWebKey[]) {
@@ -45,7 +46,9 @@ function importKeys(body: unknown): Map<string, PublicKeyPem> {
     if (jwk.alg !== undefined && jwk.alg !== 'RS256') continue;
     try {
       const key = createPublicKey({ key: { kty: jwk.kty, n: jwk.n, e: jwk.e }, format: 'jwk' });
-      keys.set(jwk.kid, key.export({ type: 'spki', format: 'pem' }) as string);
+      // The same key keeps the same object, so the tokens it verified stay cached across refreshes.
+      const known = previous.get(jwk.kid);
+      keys.set(jwk.kid, known?.equals(key) ? known : key);
     } catch {
       // One malformed key must not take the issuer's other keys down with it.
     }
@@ -54,7 +57,7 @@ function importKeys(body: unknown): Map<string, PublicKeyPem> {
 }
 
 export class RemoteKeySet {
-  private keys = new Map<string, PublicKeyPem>();
+  private keys = new Map<string, PublicKey>();
   private fetchedAt = 0;
   private ttlMs = 0;
   private lastAttemptAt = 0;
@@ -64,8 +67,16 @@ export class RemoteKeySet {
 
   constructor(readonly jwksUri: string) {}
 
+  /**
+   * The key for `kid` when the key set is within 3/4 of its freshness (no refresh due), without waiting: the
+   * verified-token cache's hit path. Undefined means "ask get()", not "unknown".
+   */
+  freshKey(kid: string, now = Date.now()): PublicKey | undefined {
+    return this.fetchedAt !== 0 && now - this.fetchedAt <= this.ttlMs * 0.75 ? this.keys.get(kid) : undefined;
+  }
+
   /** The key for `kid`, or undefined when the (fresh enough) key set does not have it. */
-  async get(kid: string, timeoutMs: number, now = Date.now()): Promise<PublicKeyPem | undefined> {
+  async get(kid: string, timeoutMs: number, now = Date.now()): Promise<PublicKey | undefined> {
     const age = now - this.fetchedAt;
     if (this.fetchedAt === 0 || age > this.ttlMs + MAX_STALE_MS) {
       if (!this.inflight && this.lastFailure && now - this.lastFailure.at < FAILURE_BACKOFF_MS) {
@@ -88,7 +99,7 @@ export class RemoteKeySet {
    * For a `kid` the cached set lacks: refetch when the cooldown allows, then look again. Returns undefined when
    * the key is still unknown or the cooldown forbids a refetch now.
    */
-  async refetchFor(kid: string, timeoutMs: number, now = Date.now()): Promise<PublicKeyPem | undefined> {
+  async refetchFor(kid: string, timeoutMs: number, now = Date.now()): Promise<PublicKey | undefined> {
     if (this.inflight) {
       await this.inflight;
     } else if (now - this.lastUnknownKidFetchAt >= UNKNOWN_KID_COOLDOWN_MS) {
@@ -121,8 +132,10 @@ export class RemoteKeySet {
     if (response.status !== 200) {
       throw new AuthFailure('idp_unavailable', `key set request answered ${response.status}`);
     }
-    const keys = importKeys(response.data);
+    const keys = importKeys(response.data, this.keys);
     this.keys = keys;
+    // A verified token stays trusted only while the very key that verified it is published.
+    forgetKeys(this.jwksUri, (kid, key) => keys.get(kid) !== key);
     this.ttlMs = ttlFrom(response.headers['cache-control']);
     this.fetchedAt = Date.now();
   }

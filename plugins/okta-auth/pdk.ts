@@ -4,6 +4,20 @@
  */
 export type HeaderMap = Record<string, string | string[] | undefined>;
 
+/** A Kong consumer entity, as kong.client.load_consumer returns it. */
+export interface KongConsumer {
+  id: string;
+  username?: string | null;
+  custom_id?: string | null;
+  [field: string]: unknown;
+}
+
+/** What kong.client.authenticate records as the request's credential (ngx.ctx.authenticated_credential). */
+export interface KongCredential {
+  id: string;
+  consumer_id?: string;
+}
+
 export interface KongPdk {
   request: {
     getHeaders(maxHeaders?: number): Promise<HeaderMap>;
@@ -13,6 +27,12 @@ export interface KongPdk {
       setHeaders(headers: Record<string, string>): Promise<unknown>;
       clearHeader(name: string): Promise<unknown>;
     };
+  };
+  client: {
+    /** By id (a UUID), then by username when `searchByUsername`; Kong raises for a non-UUID without it. */
+    loadConsumer(consumerId: string, searchByUsername?: boolean): Promise<KongConsumer | undefined>;
+    /** Sets ngx.ctx.authenticated_consumer and authenticated_credential. */
+    authenticate(consumer: KongConsumer | null, credential: KongCredential): Promise<unknown>;
   };
   router: {
     /** The service of the current request (nil for a route without one). */

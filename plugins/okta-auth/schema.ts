@@ -7,6 +7,10 @@ import type { SchemaFields } from '../kong-schema';
 
 export const AUTH_METHODS = ['bearer', 'client_credentials'] as const;
 export type AuthMethod = (typeof AUTH_METHODS)[number];
+/** How a Kong consumer is found (Kong openid-connect's names). No custom_id: Kong's PDK can load a consumer only by
+ * id or username (kong.client.load_consumer, kong/pdk/client.lua), and the plugin server reaches nothing else. */
+export const CONSUMER_BY = ['username', 'id'] as const;
+export type ConsumerBy = (typeof CONSUMER_BY)[number];
 
 const stringArray = { type: 'array', elements: { type: 'string' } } as const;
 
@@ -117,6 +121,28 @@ export const Schema: SchemaFields = [
       default: 300,
       between: [0, 86400],
       description: 'Seconds a cached lookup keeps serving while the sidecar cannot be reached',
+    },
+  },
+  {
+    consumer_claim: {
+      ...stringArray,
+      description: 'When set, the first of these claims present names a Kong consumer, which must exist (403 otherwise)',
+    },
+  },
+  {
+    consumer_by: {
+      type: 'array',
+      elements: { type: 'string', one_of: [...CONSUMER_BY] },
+      default: ['username'],
+      description: "Which consumer field the consumer_claim's value is matched against: username, id",
+    },
+  },
+  {
+    consumer_cache_ttl: {
+      type: 'integer',
+      default: 60,
+      between: [0, 3600],
+      description: 'Seconds a consumer lookup (found or not) is reused per claim value',
     },
   },
 ];

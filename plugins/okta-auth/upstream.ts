@@ -1,6 +1,6 @@
 import type { ApplicationMapping } from './applications';
 import { AuthFailure } from './errors';
-import type { HeaderMap } from './pdk';
+import type { HeaderMap, KongConsumer } from './pdk';
 
 /** Who is calling, as the upstream is told. */
 export interface Identity {
@@ -64,4 +64,12 @@ export function upstreamChanges(requestHeaders: HeaderMap, identity: Identity, h
   );
   if (hideCredentials && requestHeaders['authorization'] !== undefined) clear.push('authorization');
   return { set, clear };
+}
+
+/** Kong's auth plugins' headers for the consumer they authenticated (kong/constants.lua HEADERS). */
+export function consumerHeaders(consumer: KongConsumer): Record<string, string> {
+  const set: Record<string, string> = { 'X-Consumer-ID': consumer.id };
+  if (typeof consumer.custom_id === 'string') set['X-Consumer-Custom-ID'] = consumer.custom_id;
+  if (typeof consumer.username === 'string') set['X-Consumer-Username'] = consumer.username;
+  return set;
 }

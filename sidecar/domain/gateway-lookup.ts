@@ -2,12 +2,12 @@ import type { Store } from '../store';
 import { NotFound } from './errors';
 
 /**
- * What the gateway plugin needs to map a client ID: the application, its developer and the services it is
- * approved for. An application being deleted is unknown to the gateway already; a suspended developer's
- * applications are known, with `developer.status` revoked, so that the plugin can say why it refuses.
+ * What the gateway plugin needs to map a client ID: the application (with its status, so the plugin can tell a
+ * client with a valid token why it is refused: being deleted, disabled), its developer (with `developer.status`:
+ * revoked is a suspension) and the services it is approved for.
  */
 export async function applicationByClientId(store: Store, clientId: string) {
   const mapping = await store.applications.gatewayMapping(clientId);
-  if (!mapping || mapping.application.status !== 'active') throw new NotFound('application with client ID', clientId);
+  if (!mapping) throw new NotFound('application with client ID', clientId);
   return mapping;
 }

@@ -52,9 +52,26 @@ plugins:
     expect(routes[1].service.id).toBe(services[0].id);
   });
 
+  it('reads consumers as Kong stores them, with stable ids derived from their names', () => {
+    const { consumers } = load(`
+_format_version: "3.0"
+consumers:
+  - { username: weather-app, custom_id: 0oa-weather, tags: [portal] }
+  - { id: 8a1c2f5e-3b4d-4e6f-9a0b-1c2d3e4f5a6b, custom_id: only-custom }
+`);
+    expect(consumers).toEqual([
+      { id: expect.stringMatching(/^[0-9a-f-]{36}$/), username: 'weather-app', custom_id: '0oa-weather', tags: ['portal'], created_at: expect.any(Number), updated_at: expect.any(Number) },
+      { id: '8a1c2f5e-3b4d-4e6f-9a0b-1c2d3e4f5a6b', username: null, custom_id: 'only-custom', tags: null, created_at: expect.any(Number), updated_at: expect.any(Number) },
+    ]);
+    expect(load('_format_version: "3.0"\nconsumers: [{ username: weather-app }]\n').consumers[0]?.id).toBe(consumers[0]?.id);
+  });
+
   it.each([
     ['_format_version: "1.1"\n', /_format_version: must be "3.0"/],
-    ['_format_version: "3.0"\nconsumers: []\n', /consumers: is not supported by the dev gateway/],
+    ['_format_version: "3.0"\nconsumer_groups: []\n', /consumer_groups: is not supported by the dev gateway/],
+    ['_format_version: "3.0"\nconsumers: [{ tags: [a] }]\n', /consumers\[0\]\.username: at least one of these fields must be non-empty: 'custom_id', 'username'/],
+    ['_format_version: "3.0"\nconsumers: [{ username: a }, { username: a }]\n', /consumers\[1\]\.username: consumer a is declared twice/],
+    ['_format_version: "3.0"\nconsumers: [{ username: a, keyauth_credentials: [] }]\n', /keyauth_credentials: is not supported by the dev gateway/],
     ['_format_version: "3.0"\nservices:\n  - { name: a, host: h, colour: red }\n', /services\[0\]\.colour: unknown field/],
     ['_format_version: "3.0"\nservices:\n  - { name: a, host: h, routes: [{ name: r, paths: [api] }] }\n', /services\[0\]\.routes\[0\]\.paths: api must start with/],
     ['_format_version: "3.0"\nservices:\n  - { name: a, host: h, routes: [{ name: r }] }\n', /must set one of 'methods', 'hosts' or 'paths'/],

@@ -417,6 +417,33 @@ routes:
       }
     });
 
+    it("finds the application's Kong consumer among kong.yml's consumers and passes Kong's consumer headers upstream", async () => {
+      const client = await okta.dcr.createClient();
+      const yml = [
+        singleRouteYml('demo', upstream.url, '/demo', {
+          service: ['plugins:', '  - name: okta-auth', '    config: { issuer: "{vault://env/okta-issuer}", consumer_claim: [client_id] }'],
+        }),
+        'consumers:',
+        `  - { username: ${client.client_id}, custom_id: weather-app }`,
+      ].join('\n');
+      const gateway = await gatewayWith(yml, { server: oktaAuth, env: { OKTA_ISSUER: okta.issuer } });
+      const token = await okta.token(client.client_id, client.client_secret!);
+
+      const request = echoed(await http_.get(`${gateway.url}/demo/hello`, { headers: { authorization: `Bearer ${token}` } }));
+      expect(request.headers).toMatchObject({
+        'x-consumer-id': expect.stringMatching(/^[0-9a-f-]{36}$/),
+        'x-consumer-username': client.client_id,
+        'x-consumer-custom-id': 'weather-app',
+        'x-credential-identifier': client.client_id,
+      });
+      const stranger = await okta.dcr.createClient();
+      const refused = await http_.get(`${gateway.url}/demo/hello`, {
+        headers: { authorization: `Bearer ${await okta.token(stranger.client_id, stranger.client_secret!)}` },
+      });
+      expect(refused.status).toBe(403);
+      expect(refused.headers['www-authenticate']).toMatch(/error_description="no Kong consumer for this client"/);
+    });
+
     it("refuses to start, as Kong refuses the file, when a config value does not fit okta-auth's schema", async () => {
       const yml = singleRouteYml('demo', upstream.url, '/demo', {
         service: ['plugins:', '  - name: okta-auth', '    config: { issuer: "{vault://env/okta-issuer}", leeway: "60" }'],

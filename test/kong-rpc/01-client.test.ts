@@ -132,9 +132,10 @@ describe('KongPluginServerClient against okta-auth-pluginserver', () => {
   });
 
   it('answers an unsupported PDK function with a StepError naming it', async () => {
-    const { body } = await probe([['kong.client.load_consumer', 'c1']]);
+    // (kong.client.load_consumer, the example before issue 9, is supported now.)
+    const { body } = await probe([['kong.client.authenticate_consumer_group_by_consumer_id', 'c1']]);
 
-    expect(body.results[0].error).toContain('kong.client.load_consumer is not supported by the dev gateway');
+    expect(body.results[0].error).toContain('kong.client.authenticate_consumer_group_by_consumer_id is not supported by the dev gateway');
   });
 
   it('applies set, add and clear to the upstream headers, starting from the client headers', async () => {

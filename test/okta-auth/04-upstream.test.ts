@@ -1,3 +1,4 @@
+import { checkApplication } from '../../plugins/okta-auth/applications';
 import { failureResponse, AuthFailure } from '../../plugins/okta-auth/errors';
 import { normaliseConfig } from '../../plugins/okta-auth/config';
 import { checkAllHeadersSeen, MAX_REQUEST_HEADERS, upstreamChanges } from '../../plugins/okta-auth/upstream';
@@ -67,5 +68,24 @@ describe('failure responses', () => {
       status: 500,
       body: { message: 'An unexpected error occurred' },
     });
+  });
+});
+
+describe('application check', () => {
+  const mapping = (application: string, developer?: string) => ({
+    application: { id: 'a1', name: 'app', status: application },
+    developer: { id: 'd1', email: 'd@example.com', ...(developer && { status: developer }) },
+    services: ['orders'],
+  });
+
+  it.each([
+    ['an active application of a developer without a status', mapping('active'), undefined],
+    ['an active application of an approved developer', mapping('active', 'approved'), undefined],
+    ['an application being deleted', mapping('pending_deletion'), 'application is being deleted'],
+    ['a disabled application', mapping('disabled'), 'application is disabled'],
+    ['a suspended developer', mapping('active', 'revoked'), 'developer is suspended'],
+  ])('decides %s', (_what, given, reason) => {
+    if (reason === undefined) expect(checkApplication(given, 'orders')).toBe(given);
+    else expect(() => checkApplication(given, 'orders')).toThrow(new AuthFailure('forbidden_application', reason));
   });
 });

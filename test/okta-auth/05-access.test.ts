@@ -216,11 +216,15 @@ describe('PDK call budget', () => {
     const token = await okta.token(client.client_id, client.client_secret as string);
     const ok = await access(bearer(token));
     expect(ok.proxied).toBe(true);
+    // Issue 9: Kong is told who called (authenticate), and the identity headers are the last call.
     expect(ok.pdkCalls).toEqual([
       'kong.request.get_headers',
       'kong.service.request.clear_header',
+      'kong.client.authenticate',
       'kong.service.request.set_headers',
     ]);
+    expect(ok.credential).toEqual({ id: client.client_id });
+    expect(ok.consumer).toBeUndefined();
     const refused = await access({ headers: { authorization: 'Bearer nope' } });
     expect(refused.pdkCalls).toEqual(['kong.request.get_headers', 'kong.response.exit']);
   });

@@ -126,21 +126,24 @@ describe('application mapping', () => {
     expect(outcome.upstreamHeaders['x-developer-id']).toBe(s.dev.id);
   });
 
-  it('learns the service name once per service-bound instance and stays within 4 PDK calls', async () => {
+  it('learns the service name once per service-bound instance, then makes 4 PDK calls', async () => {
     const client = await okta.dcr.createClient();
     await application(s, client, 'orders');
     const plugin = s.pluginFor({ serviceId: 'svc-orders' });
     const request = { ...(await bearerFor(client)), service: { id: 'svc-orders', name: 'orders' } };
     const first = await plugin.access(request);
     const second = await plugin.access(request);
+    // Issue 9: Kong is told who called (authenticate), and the identity headers are the last call.
     expect(first.pdkCalls).toEqual([
       'kong.request.get_headers',
       'kong.router.get_service',
       'kong.service.request.clear_header',
+      'kong.client.authenticate',
       'kong.service.request.set_headers',
     ]);
     expect(second.proxied).toBe(true);
     expect(second.pdkCalls).not.toContain('kong.router.get_service');
+    expect(second.pdkCalls).toHaveLength(4);
   });
 
   it('asks for the service on every request when the plugin is global', async () => {
@@ -181,6 +184,49 @@ describe('application mapping', () => {
     const outcome = await wrongToken.access({ ...(await bearerFor(client)), service: { id: 'svc-orders', name: 'orders' } });
     expect(outcome.exit?.status).toBe(503);
     expect(outcome.exit?.body).toEqual({ message: 'Application directory unavailable' });
+  });
+});
+
+describe('403 reasons', () => {
+  let s: Stack;
+  beforeAll(async () => {
+    s = await stack();
+  });
+  afterAll(async () => {
+    await s?.sidecar.close();
+  });
+
+  const reasonOf = (outcome: AccessOutcome) => String(outcome.exit?.headers['www-authenticate']);
+  const orders = { service: { id: 'svc-orders', name: 'orders' } };
+
+  it('returns 403 saying the application is not approved for this service', async () => {
+    const client = await okta.dcr.createClient();
+    await application(s, client, 'orders');
+    const outcome = await s.pluginFor({ serviceId: 'svc-billing' }).access({ ...(await bearerFor(client)), service: { id: 'svc-billing', name: 'billing' } });
+    expectForbidden(outcome);
+    expect(reasonOf(outcome)).toBe('Bearer realm="kong", error="insufficient_scope", error_description="application is not approved for this service"');
+  });
+
+  it('returns 403 saying no application owns the client', async () => {
+    const stranger = await okta.dcr.createClient();
+    const outcome = await s.pluginFor({ serviceId: 'svc-orders' }).access({ ...(await bearerFor(stranger)), ...orders });
+    expectForbidden(outcome);
+    expect(reasonOf(outcome)).toMatch(/error_description="no application owns this client"/);
+  });
+
+  it('returns 403 saying the application is being deleted while its deletion at the IdP is pending', async () => {
+    const client = await okta.dcr.createClient();
+    const app = await application(s, client, 'orders');
+    await s.sidecar.store.applications.markDeletionFailed(app.id, 'IdP answered 500', new Date(Date.now() + 60_000));
+    const outcome = await s.pluginFor({ serviceId: 'svc-orders' }).access({ ...(await bearerFor(client)), ...orders });
+    expectForbidden(outcome);
+    expect(reasonOf(outcome)).toMatch(/error_description="application is being deleted"/);
+  });
+
+  it('tells nothing to a client whose token is not valid', async () => {
+    const outcome = await s.pluginFor({ serviceId: 'svc-orders' }).access({ headers: { authorization: 'Bearer a.b.c' }, ...orders });
+    expect(outcome.exit?.status).toBe(401);
+    expect(reasonOf(outcome)).not.toMatch(/application/);
   });
 });
 

@@ -291,7 +291,9 @@ describe('sidecar applications with the okta driver', () => {
         url: `/v2/internal/applications/by-client-id/${app.client_id}`,
         headers: { authorization: `Bearer ${sidecar.gatewayToken}` },
       });
-      expect(lookup.statusCode).toBe(404);
+      // The gateway is told the application is being deleted (it answers the client 403 with that reason).
+      expect(lookup.statusCode).toBe(200);
+      expect(lookup.json().application.status).toBe('pending_deletion');
 
       expect(await sidecar.app.deletion.retryDue()).toBeGreaterThanOrEqual(1);
       expect((await idpClient(app.client_id)).status).toBe(401);

@@ -32,3 +32,14 @@ export function hs256WithPublicKey(jwk: JsonWebKey, header: Record<string, unkno
 }
 
 export const basic = (clientId: string, secret: string) => `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`;
+
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * The same token with a non-canonical signature segment: the last character's unused low bit flipped. Lenient
+ * base64 decoders read the very same signature bytes from it (for RSA-2048 the last character carries 2 bits).
+ */
+export function withSpareSignatureBitChanged(token: string): string {
+  const last = BASE64URL.indexOf(token.slice(-1));
+  return `${token.slice(0, -1)}${BASE64URL[last ^ 0x01] as string}`;
+}

@@ -1,4 +1,4 @@
-import { NIL, raise, requireString, value, type PdkFunction } from './reply';
+import { NIL, requireString, value, type PdkFunction } from './reply';
 
 const LOG_LEVELS = ['debug', 'info', 'notice', 'warn', 'err', 'crit', 'alert', 'emerg'];
 
@@ -16,22 +16,12 @@ const logFunctions: Record<string, PdkFunction> = Object.fromEntries([
   ]),
 ]);
 
-/** kong.router, kong.client and kong.ctx.shared: what Kong knows about the matched route and the client. */
+/** kong.router, kong.client.get_ip and kong.ctx.shared: what Kong knows about the matched route and the client. */
 export const contextFunctions: Record<string, PdkFunction> = {
   ...logFunctions,
   'kong.router.get_route': (state) => value(state.route),
   'kong.router.get_service': (state) => value(state.service),
   'kong.client.get_ip': (state) => value(state.ip),
-  'kong.client.authenticate': (state, [consumer, credential]) => {
-    if ((consumer ?? null) === null && (credential ?? null) === null) {
-      raise('either credential or consumer must be provided');
-    }
-    state.consumer = consumer ?? undefined;
-    state.credential = credential ?? undefined;
-    return NIL;
-  },
-  'kong.client.get_consumer': (state) => value(state.consumer),
-  'kong.client.get_credential': (state) => value(state.credential),
   'kong.ctx.shared.get': (state, [key]) => value(state.shared.get(requireString(key, 'key'))),
   'kong.ctx.shared.set': (state, [key, sharedValue]) => {
     state.shared.set(requireString(key, 'key'), sharedValue ?? undefined);

@@ -1,4 +1,5 @@
 import type { GatewayRequestState } from '../request-state';
+import { clientFunctions } from './client';
 import { contextFunctions } from './context';
 import type { PdkReply } from './reply';
 import { requestFunctions } from './request';
@@ -8,7 +9,7 @@ import { serviceRequestFunctions } from './service-request';
 export type { PdkReply } from './reply';
 
 const PDK_FUNCTIONS = new Map(
-  Object.entries({ ...requestFunctions, ...serviceRequestFunctions, ...responseFunctions, ...contextFunctions }),
+  Object.entries({ ...requestFunctions, ...serviceRequestFunctions, ...responseFunctions, ...contextFunctions, ...clientFunctions }),
 );
 
 // Kong answers objects through typed Step methods (mp_rpc.lua); everything else goes through plugin.Step.
@@ -28,9 +29,18 @@ export function stepMethodFor(pdkMethod: string): string {
   return STEP_METHODS[pdkMethod] ?? 'plugin.Step';
 }
 
-/** Kong's unpack() of the call's arguments stops at the first nil: `exit(401, undefined, headers)` loses headers. */
+const isNil = (arg: unknown) => arg === null || arg === undefined;
+
+/**
+ * What Kong's unpack() of the decoded argument table passes on: LuaJIT's length of a table with holes. A nil
+ * between values cuts the list (`exit(401, undefined, headers)` loses the headers), while one leading nil before
+ * values without holes is kept (`authenticate(nil, credential)` reaches Kong whole); both seen with LuaJIT 2.1
+ * filling a table with `t[i] = v`, as lua-MessagePack decodes an array.
+ */
 function argumentsKongSees(args: unknown[]): unknown[] {
-  const firstNil = args.findIndex((arg) => arg === null || arg === undefined);
+  const rest = args.slice(1);
+  if (args.length > 1 && isNil(args[0]) && rest.every((arg) => !isNil(arg))) return args;
+  const firstNil = args.findIndex(isNil);
   return firstNil < 0 ? args : args.slice(0, firstNil);
 }
 
