@@ -91,6 +91,7 @@ export function startBenchSidecar(database: BenchDatabase, secrets: ReturnType<t
     {
       PATH: process.env.PATH,
       SIDECAR_PORT: '0',
+      PORTAL_PORT: '0',
       SIDECAR_ADMIN_TOKEN: secrets.adminToken,
       SIDECAR_GATEWAY_TOKEN: secrets.gatewayToken,
       SIDECAR_ENCRYPTION_KEY: secrets.encryptionKey,

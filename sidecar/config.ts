@@ -157,7 +157,8 @@ function smtpUrl(env: NodeJS.ProcessEnv): string | undefined {
 
 /** Reads and checks every setting; throws ConfigError for the first bad one. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig {
-  const portalPort = integer(env, 'PORTAL_PORT', DEFAULTS.portalPort, 1, 65535);
+  // 0: any free port, as SIDECAR_PORT.
+  const portalPort = integer(env, 'PORTAL_PORT', DEFAULTS.portalPort, 0, 65535);
   return {
     // 0: any free port (the log line `Server listening at` names it).
     port: integer(env, 'SIDECAR_PORT', DEFAULTS.port, 0, 65535),

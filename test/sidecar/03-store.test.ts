@@ -195,7 +195,7 @@ describe.each(testDatabases)('sidecar store on %s', (_name, createDatabase) => {
     await store.registrations.setStatus(app.id, orders.id, 'approved');
     expect(await store.applications.gatewayMapping(app.client_id)).toEqual({
       application: { id: app.id, name: app.name, status: 'active' },
-      developer: { id: dev.id, email: dev.email },
+      developer: { id: dev.id, email: dev.email, status: 'approved' },
       services: ['billing', 'orders'],
     });
     await expect(store.registrations.create(app.id, 'orders', 'pending')).rejects.toMatchObject({

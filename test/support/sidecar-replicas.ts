@@ -74,6 +74,7 @@ export async function startSidecarReplicas(env: NodeJS.ProcessEnv = {}, count = 
   const replicaEnv: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     SIDECAR_PORT: '0',
+    PORTAL_PORT: '0',
     SIDECAR_ADMIN_TOKEN: adminToken,
     SIDECAR_GATEWAY_TOKEN: gatewayToken,
     SIDECAR_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
