@@ -25,3 +25,10 @@ export const DEFAULTS = {
   reconcileGraceSeconds: 300,
   logLevel: 'info',
 } as const;
+
+/** The one portal of this sidecar, in Konnect's shapes (`GET /v3/portals`): its id is fixed. */
+export const PORTAL = {
+  id: 'f32d905a-ed33-46a3-a093-d8f536af9a8a',
+  name: 'default',
+  display_name: 'Developer Portal',
+} as const;

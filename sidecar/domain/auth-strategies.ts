@@ -50,7 +50,7 @@ export function authStrategyService(store: Store) {
       return updated;
     },
     async delete(id: string): Promise<void> {
-      const deleted = await orConflict(() => store.strategies.delete(id), { foreign_key: `auth strategy ${id} is used by applications` });
+      const deleted = await orConflict(() => store.strategies.delete(id), { foreign_key: `auth strategy ${id} is used by applications or published APIs` });
       if (!deleted) throw new NotFound('auth strategy', id);
     },
   };

@@ -1,4 +1,5 @@
 import { Kysely, sql } from 'kysely';
+import { apiRepository } from './apis';
 import type { Cipher } from '../crypto/cipher';
 import { applicationRepository } from './applications';
 import type { StoreContext } from './context';
@@ -7,7 +8,9 @@ import { developerRepository } from './developers';
 import type { DatabaseDialect } from './dialect';
 import { idempotencyRepository } from './idempotency';
 import { migrateToLatest } from './migrations';
+import { portalViewRepository } from './portal-views';
 import { providerRepository } from './providers';
+import { publicationRepository } from './publications';
 import { registrationCheckRepository } from './registration-checks';
 import { registrationRepository } from './registrations';
 import type { Database } from './schema';
@@ -19,10 +22,8 @@ export interface StoreOptions {
   now?: () => Date;
 }
 
-/** The one query layer: a repository per resource over one Kysely instance, whatever the database. */
-export function openStore({ dialect, cipher, now = () => new Date() }: StoreOptions) {
-  const db = new Kysely<Database>({ dialect: dialect.dialect });
-  const ctx: StoreContext = { db, dialect, cipher, now };
+/** A repository per resource, over the database or over one transaction. */
+function repositories(ctx: StoreContext) {
   return {
     providers: providerRepository(ctx),
     strategies: strategyRepository(ctx),
@@ -32,6 +33,26 @@ export function openStore({ dialect, cipher, now = () => new Date() }: StoreOpti
     idempotency: idempotencyRepository(ctx),
     creations: creationRepository(ctx),
     registrationChecks: registrationCheckRepository(ctx),
+    apis: apiRepository(ctx),
+    publications: publicationRepository(ctx),
+    portalViews: portalViewRepository(ctx),
+  };
+}
+
+export type Repositories = ReturnType<typeof repositories>;
+
+/** The one query layer: a repository per resource over one Kysely instance, whatever the database. */
+export function openStore({ dialect, cipher, now = () => new Date() }: StoreOptions) {
+  const db = new Kysely<Database>({ dialect: dialect.dialect });
+  const ctx: StoreContext = { db, dialect, cipher, now };
+  return {
+    ...repositories(ctx),
+    /**
+     * Runs `work` in one transaction: every write through its repositories commits together or not at all (a
+     * change and its audit row). Inside, use only these repositories: on SQLite the outer ones wait for it.
+     */
+    transaction: <T>(work: (tx: Repositories) => Promise<T>): Promise<T> =>
+      db.transaction().execute((trx) => work(repositories({ ...ctx, db: trx }))),
     migrate: async () => migrateToLatest(db as Kysely<unknown>, await dialect.schemaOf?.(db)),
     /** Resolves when the database answers a query (readiness). */
     async ping(): Promise<void> {

@@ -103,6 +103,34 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('registration_checks_check_at').on('registration_checks').column('check_at').execute();
     },
   },
+  '0003_apis': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('apis')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull().unique())
+        .addColumn('description', 'text')
+        .addColumn('version', 'text')
+        .addColumn('slug', 'text', (c) => c.notNull().unique())
+        .addColumn('spec_content', 'text')
+        .addColumn('labels', 'text', (c) => c.notNull())
+        .addColumn('attributes', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('publications')
+        .addColumn('api_id', 'text', (c) => c.notNull().references('apis.id').onDelete('cascade'))
+        .addColumn('portal_id', 'text', (c) => c.notNull())
+        .addColumn('auth_strategy_id', 'text', (c) => c.references('auth_strategies.id'))
+        .addColumn('visibility', 'text', (c) => c.notNull())
+        .addColumn('auto_approve_registrations', 'integer')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('publications_pk', ['api_id', 'portal_id'])
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -64,3 +64,26 @@ export interface PageOf<T> {
 }
 
 export type RegistrationCheck = RegistrationCheckRow;
+
+export interface Api extends Timestamps {
+  id: string;
+  /** The kong.yml service name. */
+  name: string;
+  description: string | null;
+  version: string | null;
+  slug: string;
+  spec_content: string | null;
+  labels: Record<string, string>;
+  attributes: Record<string, unknown>;
+}
+
+export type Visibility = 'public' | 'private';
+
+export interface Publication extends Timestamps {
+  api_id: string;
+  portal_id: string;
+  auth_strategy_id: string | null;
+  visibility: Visibility;
+  /** null: the auth strategy's auto_approve decides. */
+  auto_approve_registrations: boolean | null;
+}

@@ -11,6 +11,8 @@ export interface Database {
   idempotency_keys: IdempotencyKeyRow;
   application_creations: ApplicationCreationRow;
   registration_checks: RegistrationCheckRow;
+  apis: ApiRow;
+  publications: PublicationRow;
 }
 
 export interface DcrProviderRow {
@@ -101,4 +103,32 @@ export interface RegistrationCheckRow {
   /** When to look for the client at the IdP next. */
   check_at: string;
   attempts: number;
+}
+
+/** An API of the catalog: a gateway service of Kong's declarative file, by its name. */
+export interface ApiRow {
+  id: string;
+  /** The kong.yml service name, as the plugin matches it. */
+  name: string;
+  description: string | null;
+  version: string | null;
+  slug: string;
+  /** The OpenAPI document, as given. */
+  spec_content: string | null;
+  labels: string;
+  attributes: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** An API published to the (one) portal. */
+export interface PublicationRow {
+  api_id: string;
+  portal_id: string;
+  auth_strategy_id: string | null;
+  visibility: string;
+  /** 0/1, or null: the auth strategy's auto_approve decides. */
+  auto_approve_registrations: number | null;
+  created_at: string;
+  updated_at: string;
 }
