@@ -1,9 +1,11 @@
 import { PORTAL } from '../defaults';
 import type { Store } from '../store';
 import type { Api, Publication } from '../store/records';
+import { differences } from './drift';
 import { InvalidInput, NotFound, orConflict } from './errors';
 import type { ServiceCatalog } from './services';
 import { type ListBody, listPage } from './shapes/common';
+import type { Implementation } from './shapes/drift';
 import type { ApiInput, ApiListQuery, PresentedApi, PresentedPublication, PublicationInput } from './shapes/catalog';
 
 /** `My API v2` -> `my-api-v2`, as Konnect derives a slug from a name. */
@@ -81,6 +83,32 @@ export function catalogService(store: Store, services: ServiceCatalog) {
     async list(query: ApiListQuery): Promise<ListBody<PresentedApi>> {
       const page = await listPage(query, (p) => store.apis.list(p, { name: query['filter[name]'] }), (api) => api);
       return { ...page, data: await Promise.all(page.data.map(present)) };
+    },
+    /**
+     * The API's implementation: its kong.yml service, that service's okta-auth config, and (as Konnect's
+     * auth_strategy_sync_error) every way it differs from the auth strategy the API is published with.
+     */
+    async implementations(apiId: string): Promise<ListBody<Implementation>> {
+      const api = await get(apiId);
+      const gateway = await services.oktaAuthOf(api.name);
+      const publication = await store.publications.get(api.id, PORTAL.id);
+      const strategy = publication?.auth_strategy_id ? await store.strategies.get(publication.auth_strategy_id) : undefined;
+      const syncError = (): Implementation['service']['auth_strategy_sync_error'] => {
+        if (!strategy) return undefined;
+        if (!gateway.checked) return { message: 'the sidecar cannot read kong.yml (SIDECAR_KONG_DECLARATIVE_CONFIG is unset)', differences: [] };
+        if (!gateway.config) return { message: `service ${api.name} has no okta-auth plugin in kong.yml`, differences: [] };
+        const found = differences(strategy, gateway.config);
+        if (found.length === 0) return undefined;
+        const fields = found.map((d) => d.field).join(', ');
+        return { message: `okta-auth of service ${api.name} differs from auth strategy ${strategy.name} in ${fields}`, differences: found };
+      };
+      const error = syncError();
+      const implementation: Implementation = {
+        id: api.id,
+        api_id: api.id,
+        service: { name: api.name, okta_auth: gateway.config ?? null, ...(error && { auth_strategy_sync_error: error }) },
+      };
+      return { data: [implementation], meta: { page: { number: 1, size: 10, total: 1 } } };
     },
     getPublication: async (apiId: string, portalId: string) => presentPublication(await publicationOf(apiId, portalId)),
     /** Publishes the API (created: true) or replaces its publication's settings; what a field leaves out is its default. */

@@ -3,6 +3,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { CatalogService } from '../domain/catalog';
 import { Api, ApiInput, ApiListQuery, Publication, PublicationInput } from '../domain/shapes/catalog';
 import { ListOf } from '../domain/shapes/common';
+import { ImplementationList } from '../domain/shapes/drift';
 import type { Access } from '../http/auth';
 import { IdParams, operation } from './schemas';
 
@@ -35,6 +36,18 @@ export function catalogRoutes(catalog: CatalogService, admin: Access) {
       '/v3/apis/:id',
       operation(admin, { summary: 'Get an API', tags, params: IdParams, response: { 200: Api }, errors: [404] }),
       async (request) => catalog.present(request.params.id),
+    );
+    app.get<{ Params: Static<typeof IdParams> }>(
+      '/v3/apis/:id/implementations',
+      operation(admin, {
+        summary: "An API's gateway service, its okta-auth config, and how it differs from the API's auth strategy",
+        description: 'service.auth_strategy_sync_error lists each difference (issuer, scopes, credential_claim), as Konnect reports it',
+        tags,
+        params: IdParams,
+        response: { 200: ImplementationList },
+        errors: [404],
+      }),
+      async (request) => catalog.implementations(request.params.id),
     );
     app.put<{ Params: PublicationParams; Body: PublicationInput }>(
       publication,

@@ -24,6 +24,10 @@ services:
     url: http://127.0.0.1:9101
   - name: billing
     url: http://127.0.0.1:9102
+  - name: plain
+    url: http://127.0.0.1:9104
+  - name: reports
+    url: http://127.0.0.1:9105
     plugins:
       - name: okta-auth
         config:
@@ -176,6 +180,51 @@ describe.each(testDatabases)('sidecar API catalog and portal (Konnect v3) on %s'
       expect((await register((await selfManagedApp(auto)).id, 'orders')).json().status).toBe('pending');
       expect((await publish(ordersId, { auth_strategy_ids: [auto] })).statusCode).toBe(200);
       expect((await register((await selfManagedApp(auto)).id, 'orders')).json().status).toBe('approved');
+    });
+  });
+
+  describe("drift between an API's auth strategy and its service's okta-auth in kong.yml", () => {
+    const implementation = async (apiId: string) => {
+      const response = await sidecar.admin({ url: `/v3/apis/${apiId}/implementations` });
+      expect(response.statusCode).toBe(200);
+      expect(response.json().data).toHaveLength(1);
+      return response.json().data[0].service;
+    };
+
+    it('returns 200 with the okta-auth config (env vault resolved) and no sync error when they agree', async () => {
+      const [api] = (await sidecar.admin({ url: '/v3/apis?filter[name]=MyAPI' })).json().data;
+      expect(await implementation(api.id)).toEqual({
+        name: 'MyAPI',
+        okta_auth: { issuer: ISSUER_URL, scopes_required: ['api.access'], credential_claim: [OKTA_CLAIM_NAME] },
+      });
+    });
+
+    it('returns 200 with every difference: issuer, scopes and credential claim (the plugin defaults counted)', async () => {
+      const strategy = await selfManagedStrategy(sidecar, ISSUER_URL);
+      const id = await createApi('reports');
+      await publish(id, { auth_strategy_ids: [strategy] });
+      const service = await implementation(id);
+      expect(service.okta_auth).toEqual({ issuer: 'https://other.example.com' });
+      expect(service.auth_strategy_sync_error).toEqual({
+        message: expect.stringMatching(/^okta-auth of service reports differs from auth strategy okta-cc-\S+ in issuer, scopes, credential_claim$/),
+        differences: [
+          { field: 'issuer', auth_strategy: ISSUER_URL, gateway: 'https://other.example.com' },
+          { field: 'scopes', auth_strategy: ['api:read'], gateway: [] },
+          { field: 'credential_claim', auth_strategy: ['client_id'], gateway: ['client_id', 'cid'] },
+        ],
+      });
+    });
+
+    it('returns 200 saying the service has no okta-auth plugin, once it is published with a strategy', async () => {
+      const strategy = await selfManagedStrategy(sidecar, ISSUER_URL);
+      const id = await createApi('plain');
+      expect((await implementation(id)).auth_strategy_sync_error).toBeUndefined();
+      await publish(id, { auth_strategy_ids: [strategy] });
+      expect(await implementation(id)).toEqual({
+        name: 'plain',
+        okta_auth: null,
+        auth_strategy_sync_error: { message: 'service plain has no okta-auth plugin in kong.yml', differences: [] },
+      });
     });
   });
 
