@@ -5,6 +5,7 @@ import type { ApplicationService } from './applications';
 import { inactive } from './applications';
 import type { Caller } from './callers';
 import { Conflict, NotFound, orConflict } from './errors';
+import { checkDecision, isOpen } from './registration-states';
 import type { ServiceCatalog } from './services';
 import { type PageQuery, listPage } from './shapes/common';
 import type { Decision, RegistrationInput, RegistrationListQuery } from './shapes/registrations';
@@ -27,16 +28,31 @@ export function registrationService(store: Store, applications: Pick<Application
   };
 
   return {
-    /** Pending, or approved at once when the application's auth strategy says auto_approve. */
+    /**
+     * Pending, or approved at once (see autoApproval). A rejected or revoked registration for the service is
+     * replaced by the new request; an open one (pending or approved) makes it a 409.
+     */
     async request(developer: Developer, applicationId: string, input: RegistrationInput): Promise<Registration> {
       const application = await applications.reach({ role: 'developer', developer }, applicationId);
       if (application.status !== 'active') throw inactive(application);
       await services.check(input.service);
       const autoApprove = await autoApproval(application, input.service);
+      const taken = `application ${application.id} already has an open registration for ${input.service}`;
       return orConflict(
-        () => store.registrations.create(application.id, input.service, autoApprove ? 'approved' : 'pending'),
-        { unique: `application ${application.id} is already registered for ${input.service}` },
+        () =>
+          store.transaction(async (tx) => {
+            const earlier = await tx.registrations.ofService(application.id, input.service);
+            if (earlier && isOpen(earlier.status)) throw new Conflict(`${taken} (${earlier.status})`);
+            if (earlier) await tx.registrations.delete(application.id, earlier.id);
+            return tx.registrations.create(application.id, input.service, autoApprove ? 'approved' : 'pending');
+          }),
+        { unique: taken },
       );
+    },
+    /** The developer withdraws their application's registration, whatever its state: it is deleted. */
+    async withdraw(developer: Developer, applicationId: string, registrationId: string): Promise<void> {
+      const application = await applications.reach({ role: 'developer', developer }, applicationId);
+      if (!(await store.registrations.delete(application.id, registrationId))) throw new NotFound('registration', registrationId);
     },
     /** One application's registrations: the admin's view of any, a developer's of their own. */
     async list(caller: Caller, applicationId: string, query: PageQuery) {
@@ -48,8 +64,11 @@ export function registrationService(store: Store, applications: Pick<Application
       listPage(query, (page) => store.registrations.listAll(page, { status: query['filter[status]'] }), (r) => r),
     async decide(applicationId: string, registrationId: string, decision: Decision): Promise<Registration> {
       const application = await applications.reach({ role: 'admin' }, applicationId);
-      const updated = await store.registrations.setStatus(application.id, registrationId, decision.status);
-      if (!updated) throw new NotFound('registration', registrationId);
+      const current = await store.registrations.get(application.id, registrationId);
+      if (!current) throw new NotFound('registration', registrationId);
+      checkDecision(registrationId, current.status, decision.status);
+      const updated = await store.registrations.transition(application.id, registrationId, current.status, decision.status);
+      if (!updated) throw new Conflict(`registration ${registrationId} changed meanwhile: read it again`);
       return updated;
     },
   };

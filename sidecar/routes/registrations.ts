@@ -42,13 +42,28 @@ export function registrationRoutes(registrations: RegistrationService, access: A
       `${path}/:rid`,
       operation(access.admin, {
         summary: 'Approve, reject or revoke a registration',
+        description: 'pending -> approved | rejected, approved -> revoked; any other move is a 409',
         tags,
         params: RegistrationParams,
         body: Decision,
         response: { 200: Registration },
-        errors: [404],
+        errors: [404, 409],
       }),
       async (request) => registrations.decide(request.params.id, request.params.rid, request.body),
+    );
+    app.delete<{ Params: Static<typeof RegistrationParams> }>(
+      `${path}/:rid`,
+      operation(access.developer, {
+        summary: 'Withdraw a registration (in any state; it is deleted)',
+        tags,
+        params: RegistrationParams,
+        response: { 204: Type.Null() },
+        errors: [404],
+      }),
+      async (request, reply) => {
+        await registrations.withdraw(developerOf(request), request.params.id, request.params.rid);
+        return reply.code(204).send();
+      },
     );
     app.get<{ Querystring: RegistrationListQuery }>(
       '/v2/registrations',
