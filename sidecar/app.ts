@@ -126,7 +126,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     backoff,
   });
   const deletion = applicationDeletion(store, providers, app.log, backoff);
-  const create = applicationCreation(store, providers, lateRegistrations, { limit: creationLimit, clientNamePrefix }, app.log);
+  const create = applicationCreation(store, providers, lateRegistrations, { limit: creationLimit, clientNamePrefix, idpTimeoutMs }, app.log);
   const applications = applicationService(store, providers, create, deletion);
   const gatewayServices = options.kongDeclarativeConfig ? await kongDeclarativeServices(options.kongDeclarativeConfig, app.log) : undefined;
   const services = serviceCatalog(gatewayServices);

@@ -19,7 +19,7 @@ export function inactive(application: Application): Conflict {
 export function applicationService(
   store: Store,
   providers: DcrProviderService,
-  create: ApplicationCreation,
+  creation: ApplicationCreation,
   deletion: ApplicationDeletion,
 ) {
   /** The application as far as the caller reaches it: a developer's another's is as unknown as a missing one. */
@@ -33,7 +33,8 @@ export function applicationService(
 
   return {
     reach,
-    create,
+    create: creation.create,
+    claim: creation.claim,
     list(caller: Caller, query: ApplicationListQuery) {
       const filter = {
         developer_id: caller.role === 'developer' ? caller.developer.id : query['filter[developer_id]'],

@@ -1,13 +1,7 @@
-import { Schema as OktaAuthSchema } from '../../plugins/okta-auth/schema';
 import type { AuthStrategy } from '../store/records';
+import { oktaAuthDefault } from './okta-auth-defaults';
 import type { PluginConfig } from './services';
 import type { Difference } from './shapes/drift';
-
-/** A field's default in the okta-auth plugin's own schema (what Kong fills in when kong.yml leaves it out). */
-function pluginDefault(field: string): unknown {
-  const entry = OktaAuthSchema.find((f) => field in f) as Record<string, { default?: unknown }> | undefined;
-  return entry?.[field]?.default;
-}
 
 const sortedSet = (value: unknown): string[] => (Array.isArray(value) ? [...new Set(value.map(String))].sort() : []);
 const sameSet = (a: unknown, b: unknown) => JSON.stringify(sortedSet(a)) === JSON.stringify(sortedSet(b));
@@ -20,7 +14,7 @@ const withoutTrailingSlash = (value: unknown) => (typeof value === 'string' ? va
  */
 export function differences(strategy: AuthStrategy, config: PluginConfig): Difference[] {
   const oidc = (strategy.configs['openid-connect'] ?? {}) as { issuer?: string; scopes?: string[]; credential_claim?: string[] };
-  const gateway = (field: string) => config[field] ?? pluginDefault(field);
+  const gateway = (field: string) => config[field] ?? oktaAuthDefault(field);
   const found: Difference[] = [];
   if (withoutTrailingSlash(oidc.issuer) !== withoutTrailingSlash(gateway('issuer'))) {
     found.push({ field: 'issuer', auth_strategy: oidc.issuer, gateway: gateway('issuer') ?? null });

@@ -131,6 +131,12 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0004_client_verified': {
+    async up(db: Kysely<unknown>) {
+      // 1: the developer proved they hold the client (or the sidecar registered it); 0: an admin's unverified claim.
+      await db.schema.alterTable('applications').addColumn('client_verified', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -37,7 +37,8 @@ export interface Developer extends Timestamps {
 
 export type ApplicationStatus = 'active' | 'disabled' | 'pending_deletion';
 
-export interface Application extends Omit<ApplicationRow, 'redirect_uris' | 'idp_secrets' | 'status'> {
+export interface Application extends Omit<ApplicationRow, 'redirect_uris' | 'idp_secrets' | 'status' | 'client_verified'> {
+  client_verified: boolean;
   redirect_uris: string[];
   /** What the IdP gave us to manage the client later; encrypted at rest. */
   idp_secrets: Record<string, string> | null;

@@ -61,6 +61,8 @@ export interface ApplicationRow {
   /** Encrypted JSON of what the IdP gave us to manage the client later (e.g. a registration access token). */
   idp_secrets: string | null;
   status: string;
+  /** 1: a client the sidecar registered or the developer proved they hold; 0: claimed by an admin without proof. */
+  client_verified: number;
   deletion_attempts: number;
   next_deletion_at: string | null;
   last_error: string | null;

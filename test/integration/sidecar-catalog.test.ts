@@ -61,9 +61,9 @@ describe.each(testDatabases)('sidecar API catalog and portal (Konnect v3) on %s'
   const publish = (apiId: string, payload?: object) =>
     sidecar.admin({ method: 'PUT', url: `/v3/apis/${apiId}/publications/${PORTAL.id}`, ...(payload && { payload }) });
   const selfManagedApp = async (strategyId: string) => {
-    const response = await alice.call({
+    const response = await sidecar.admin({
       method: 'POST',
-      url: '/v2/applications',
+      url: `/v2/developers/${alice.id}/applications`,
       payload: { name: `app-${++counter}`, auth_strategy_id: strategyId, client_id: `client-${process.pid}-${counter}` },
     });
     expect(response.statusCode).toBe(201);

@@ -16,9 +16,9 @@ describe.each(testDatabases)('sidecar registration state table on %s', (_name, c
   afterAll(() => sidecar?.close());
 
   const newApp = async () => {
-    const response = await alice.call({
+    const response = await sidecar.admin({
       method: 'POST',
-      url: '/v2/applications',
+      url: `/v2/developers/${alice.id}/applications`,
       payload: { name: `app-${++counter}`, auth_strategy_id: strategyId, client_id: `states-${process.pid}-${counter}` },
     });
     expect(response.statusCode).toBe(201);
