@@ -36,6 +36,8 @@ export function presentApplication(application: Application, clientSecret?: stri
   };
 }
 
+const REPLAY_NOTE = 'the answer to an earlier request with this Idempotency-Key: the client secret was in that answer only';
+
 const clientTaken = (clientId: string | undefined) => ({ unique: `client ID ${clientId} already belongs to an application` });
 
 export const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value !== '';
@@ -178,11 +180,13 @@ export function applicationCreation(
      * Creates once per Idempotency-Key (when given): a retry within the window gets the first response back. The
      * key's request fingerprint leaves the client secret out: nothing derived from it is stored.
      */
-    create(developer: Developer, input: ApplicationInput, idempotencyKey?: string): Promise<PresentedApplication> {
+    async create(developer: Developer, input: ApplicationInput, idempotencyKey?: string): Promise<PresentedApplication> {
+      if (idempotencyKey === undefined) return create(developer, input);
       const { client_secret: _secret, ...fingerprint } = input;
-      return idempotencyKey === undefined
-        ? create(developer, input)
-        : createOnce(store, developer.id, idempotencyKey, fingerprint, () => create(developer, input));
+      // The secret is in the first response only: the kept response, and so every replay, goes without it.
+      const withoutSecret = ({ client_secret: _shown, ...application }: PresentedApplication) => application;
+      const { result, replayed } = await createOnce(store, developer.id, idempotencyKey, fingerprint, () => create(developer, input), withoutSecret);
+      return replayed ? { ...result, replayed: REPLAY_NOTE } : result;
     },
     /** An admin claims an existing client for a developer without proof: the application is marked unverified. */
     async claim(developerId: string, input: ClaimedApplicationInput): Promise<PresentedApplication> {

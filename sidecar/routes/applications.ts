@@ -25,7 +25,7 @@ export function applicationRoutes(applications: ApplicationService, access: Acce
       operation(access.developer, {
         summary: 'Create an application (registers its client at the IdP, or takes an existing client the developer proves they hold)',
         description:
-          'the client secret is in this response only. Self-managed strategies: client_id and client_secret, checked by one client_credentials request at the issuer; the secret is not stored',
+          'the client secret is in this response only (an Idempotency-Key replay answers the same application without it, and says so in replayed). Self-managed strategies: client_id and client_secret, checked by one client_credentials request at the issuer; the secret is not stored',
         tags,
         body: ApplicationInput,
         headers: IdempotencyHeaders,

@@ -20,6 +20,8 @@ describe.each(testDatabases)('sidecar secrets on %s', (_name, createDatabase) =>
   let sidecar: TestSidecar;
   const secrets = new Set<string>();
   const laterResponses: LightMyRequestResponse[] = [];
+  /** The Idempotency-Key replays of the creations. */
+  const replays: LightMyRequestResponse[] = [];
 
   const keep = (response: LightMyRequestResponse, ...fields: string[]) => {
     for (const field of fields) secrets.add(response.json()[field]);
@@ -64,7 +66,9 @@ describe.each(testDatabases)('sidecar secrets on %s', (_name, createDatabase) =>
         await call({ method: 'POST', url: '/v2/applications', payload: { name: 'leak', auth_strategy_id: strategyId }, headers: { 'idempotency-key': strategyId } }),
         'client_secret',
       );
-      await call({ method: 'POST', url: '/v2/applications', payload: { name: 'leak', auth_strategy_id: strategyId }, headers: { 'idempotency-key': strategyId } });
+      replays.push(
+        await call({ method: 'POST', url: '/v2/applications', payload: { name: 'leak', auth_strategy_id: strategyId }, headers: { 'idempotency-key': strategyId } }),
+      );
       const stored = await sidecar.store.applications.get(app.id);
       for (const value of Object.values(stored?.idp_secrets ?? {})) if (!value.startsWith('http')) secrets.add(value);
       const refreshed = await call({ method: 'POST', url: `/v2/applications/${app.id}/refresh-secret` });
@@ -100,6 +104,12 @@ describe.each(testDatabases)('sidecar secrets on %s', (_name, createDatabase) =>
   it('went through every kind of secret', () => {
     expect(secrets.size).toBeGreaterThanOrEqual(13);
     for (const secret of secrets) expect(secret).toEqual(expect.any(String));
+  });
+
+  it('answers an Idempotency-Key replay of a creation with 201 and without the secret', () => {
+    // One replay per strategy (okta, HTTP bridge, OpenID Connect).
+    expect(replays.map((r) => r.statusCode)).toEqual([201, 201, 201]);
+    for (const response of replays) for (const secret of secrets) expect(response.body).not.toContain(secret);
   });
 
   it('shows no secret in any response after creation', () => {

@@ -44,6 +44,7 @@ export const Application = Type.Object({
   auth_strategy_id: Type.String(),
   client_id: Type.String(),
   client_secret: Type.Optional(Type.String({ description: 'only right after creation or a refresh' })),
+  replayed: Type.Optional(Type.String({ description: 'only on an Idempotency-Key replay, which never has the secret: says so' })),
   redirect_uris: Type.Array(Type.String()),
   status: ApplicationStatus,
   client_verified: Type.Boolean({ description: 'false: an admin claimed this client for the developer without proof' }),
