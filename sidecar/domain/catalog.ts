@@ -1,5 +1,6 @@
 import { PORTAL } from '../defaults';
 import type { Store } from '../store';
+import type { Actor } from '../store/audit';
 import type { Api, Publication } from '../store/records';
 import { differences } from './drift';
 import { InvalidInput, NotFound, orConflict } from './errors';
@@ -63,11 +64,12 @@ export function catalogService(store: Store, services: ServiceCatalog) {
     /** The API with its OpenAPI document (for the portal's spec pages). */
     get,
     present: async (id: string) => present(await get(id)),
-    async create(input: ApiInput): Promise<PresentedApi> {
+    async create(input: ApiInput, actor: Actor): Promise<PresentedApi> {
       await services.check(input.name);
       const api = await orConflict(
         () =>
-          store.apis.create({
+          store.transaction(async (tx) => {
+            const created = await tx.apis.create({
             name: input.name,
             description: input.description ?? null,
             version: input.version ?? null,
@@ -75,6 +77,11 @@ export function catalogService(store: Store, services: ServiceCatalog) {
             spec_content: input.spec_content ?? null,
             labels: input.labels ?? {},
             attributes: input.attributes ?? {},
+            });
+            // The OpenAPI document is the API's content, not a change worth copying into the trail.
+            const { spec_content: _spec, ...recorded } = created;
+            await tx.audit.record(actor, { action: 'api.created', resource_type: 'api', resource_id: created.id, after: recorded });
+            return created;
           }),
         { unique: `an API named ${input.name} (or with its slug) already exists` },
       );
@@ -112,24 +119,30 @@ export function catalogService(store: Store, services: ServiceCatalog) {
     },
     getPublication: async (apiId: string, portalId: string) => presentPublication(await publicationOf(apiId, portalId)),
     /** Publishes the API (created: true) or replaces its publication's settings; what a field leaves out is its default. */
-    async publish(apiId: string, portalId: string, input: PublicationInput = {}): Promise<{ created: boolean; publication: PresentedPublication }> {
+    async publish(apiId: string, portalId: string, input: PublicationInput, actor: Actor): Promise<{ created: boolean; publication: PresentedPublication }> {
       checkPortal(portalId);
       await get(apiId);
       const strategyId = input.auth_strategy_ids?.[0] ?? null;
       if (strategyId !== null && !(await store.strategies.get(strategyId))) {
         throw InvalidInput.field('auth_strategy_ids', `auth strategy ${strategyId} does not exist`);
       }
-      const created = (await store.publications.get(apiId, portalId)) === undefined;
-      const publication = await store.publications.put(apiId, portalId, {
-        auth_strategy_id: strategyId,
-        visibility: input.visibility ?? 'private',
-        auto_approve_registrations: input.auto_approve_registrations ?? null,
+      return store.transaction(async (tx) => {
+        const before = await tx.publications.get(apiId, portalId);
+        const publication = await tx.publications.put(apiId, portalId, {
+          auth_strategy_id: strategyId,
+          visibility: input.visibility ?? 'private',
+          auto_approve_registrations: input.auto_approve_registrations ?? null,
+        });
+        await tx.audit.record(actor, { action: 'publication.put', resource_type: 'publication', resource_id: apiId, before: before ?? null, after: publication });
+        return { created: before === undefined, publication: presentPublication(publication) };
       });
-      return { created, publication: presentPublication(publication) };
     },
-    async unpublish(apiId: string, portalId: string): Promise<void> {
-      await publicationOf(apiId, portalId);
-      await store.publications.delete(apiId, portalId);
+    async unpublish(apiId: string, portalId: string, actor: Actor): Promise<void> {
+      const before = await publicationOf(apiId, portalId);
+      await store.transaction(async (tx) => {
+        if (!(await tx.publications.delete(apiId, portalId))) throw new NotFound('publication of API', apiId);
+        await tx.audit.record(actor, { action: 'publication.deleted', resource_type: 'publication', resource_id: apiId, before });
+      });
     },
   };
 }

@@ -1,5 +1,6 @@
 import { PORTAL } from '../defaults';
 import type { Store } from '../store';
+import type { Actor } from '../store/audit';
 import type { RegistrationView } from '../store/portal-views';
 import { checkPortal } from './catalog';
 import { NotFound } from './errors';
@@ -33,11 +34,11 @@ export function portalService(store: Store, registrations: Pick<RegistrationServ
       return listPage(query, (page) => store.portalViews.applications(page), (a) => a);
     },
     /** Konnect's PATCH of a registration: the decision, answered with the registration as the portal lists it. */
-    async decide(portalId: string, applicationId: string, registrationId: string, decision: Decision): Promise<RegistrationView> {
+    async decide(portalId: string, applicationId: string, registrationId: string, decision: Decision, actor: Actor): Promise<RegistrationView> {
       checkPortal(portalId);
       const view = await store.portalViews.registration(registrationId);
       if (!view || view.application.id !== applicationId) throw new NotFound('registration', registrationId);
-      const decided = await registrations.decide(applicationId, registrationId, decision);
+      const decided = await registrations.decide(applicationId, registrationId, decision, actor);
       return { ...view, status: decided.status, updated_at: decided.updated_at };
     },
   };

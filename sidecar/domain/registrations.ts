@@ -1,5 +1,6 @@
 import type { Store } from '../store';
 import { PORTAL } from '../defaults';
+import type { Actor } from '../store/audit';
 import type { Application, Developer, Registration } from '../store/records';
 import type { ApplicationService } from './applications';
 import { inactive } from './applications';
@@ -11,6 +12,12 @@ import { type PageQuery, listPage } from './shapes/common';
 import type { Decision, RegistrationInput, RegistrationListQuery } from './shapes/registrations';
 
 /** An application's requests to use a gateway service (a service name as in kong.yml), decided by an admin. */
+const about = (registration: Registration) => ({
+  resource_type: 'registration',
+  resource_id: registration.id,
+  application_id: registration.application_id,
+});
+
 export function registrationService(store: Store, applications: Pick<ApplicationService, 'reach'>, services: ServiceCatalog) {
   /**
    * Whether a request is approved at once. A service published as an API of the catalog takes applications of its
@@ -32,7 +39,7 @@ export function registrationService(store: Store, applications: Pick<Application
      * Pending, or approved at once (see autoApproval). A rejected or revoked registration for the service is
      * replaced by the new request; an open one (pending or approved) makes it a 409.
      */
-    async request(developer: Developer, applicationId: string, input: RegistrationInput): Promise<Registration> {
+    async request(developer: Developer, applicationId: string, input: RegistrationInput, actor: Actor): Promise<Registration> {
       const application = await applications.reach({ role: 'developer', developer }, applicationId);
       if (application.status !== 'active') throw inactive(application);
       await services.check(input.service);
@@ -44,15 +51,21 @@ export function registrationService(store: Store, applications: Pick<Application
             const earlier = await tx.registrations.ofService(application.id, input.service);
             if (earlier && isOpen(earlier.status)) throw new Conflict(`${taken} (${earlier.status})`);
             if (earlier) await tx.registrations.delete(application.id, earlier.id);
-            return tx.registrations.create(application.id, input.service, autoApprove ? 'approved' : 'pending');
+            const created = await tx.registrations.create(application.id, input.service, autoApprove ? 'approved' : 'pending');
+            await tx.audit.record(actor, { ...about(created), action: 'registration.requested', before: earlier ?? null, after: created });
+            return created;
           }),
         { unique: taken },
       );
     },
     /** The developer withdraws their application's registration, whatever its state: it is deleted. */
-    async withdraw(developer: Developer, applicationId: string, registrationId: string): Promise<void> {
+    async withdraw(developer: Developer, applicationId: string, registrationId: string, actor: Actor): Promise<void> {
       const application = await applications.reach({ role: 'developer', developer }, applicationId);
-      if (!(await store.registrations.delete(application.id, registrationId))) throw new NotFound('registration', registrationId);
+      await store.transaction(async (tx) => {
+        const current = await tx.registrations.get(application.id, registrationId);
+        if (!current || !(await tx.registrations.delete(application.id, registrationId))) throw new NotFound('registration', registrationId);
+        await tx.audit.record(actor, { ...about(current), action: 'registration.withdrawn', before: current });
+      });
     },
     /** One application's registrations: the admin's view of any, a developer's of their own. */
     async list(caller: Caller, applicationId: string, query: PageQuery) {
@@ -62,14 +75,17 @@ export function registrationService(store: Store, applications: Pick<Application
     /** Every application's registrations, pending first: what waits for the admin. */
     listAll: (query: RegistrationListQuery) =>
       listPage(query, (page) => store.registrations.listAll(page, { status: query['filter[status]'] }), (r) => r),
-    async decide(applicationId: string, registrationId: string, decision: Decision): Promise<Registration> {
+    async decide(applicationId: string, registrationId: string, decision: Decision, actor: Actor): Promise<Registration> {
       const application = await applications.reach({ role: 'admin' }, applicationId);
       const current = await store.registrations.get(application.id, registrationId);
       if (!current) throw new NotFound('registration', registrationId);
       checkDecision(registrationId, current.status, decision.status);
-      const updated = await store.registrations.transition(application.id, registrationId, current.status, decision.status);
-      if (!updated) throw new Conflict(`registration ${registrationId} changed meanwhile: read it again`);
-      return updated;
+      return store.transaction(async (tx) => {
+        const updated = await tx.registrations.transition(application.id, registrationId, current.status, decision.status);
+        if (!updated) throw new Conflict(`registration ${registrationId} changed meanwhile: read it again`);
+        await tx.audit.record(actor, { ...about(updated), action: `registration.${decision.status}`, before: current, after: updated });
+        return updated;
+      });
     },
   };
 }

@@ -4,7 +4,7 @@ import type { CatalogService } from '../domain/catalog';
 import { Api, ApiInput, ApiListQuery, Publication, PublicationInput } from '../domain/shapes/catalog';
 import { ListOf } from '../domain/shapes/common';
 import { ImplementationList } from '../domain/shapes/drift';
-import type { Access } from '../http/auth';
+import { type Access, actorOf } from '../http/auth';
 import { IdParams, operation } from './schemas';
 
 const PublicationParams = Type.Object({ id: Type.String({ format: 'uuid' }), portalId: Type.String({ format: 'uuid' }) });
@@ -25,7 +25,7 @@ export function catalogRoutes(catalog: CatalogService, admin: Access) {
         response: { 201: Api },
         errors: [404, 409],
       }),
-      async (request, reply) => reply.code(201).send(await catalog.create(request.body)),
+      async (request, reply) => reply.code(201).send(await catalog.create(request.body, actorOf(request))),
     );
     app.get<{ Querystring: ApiListQuery }>(
       '/v3/apis',
@@ -67,7 +67,7 @@ export function catalogRoutes(catalog: CatalogService, admin: Access) {
         }),
       },
       async (request, reply) => {
-        const { created, publication: published } = await catalog.publish(request.params.id, request.params.portalId, request.body);
+        const { created, publication: published } = await catalog.publish(request.params.id, request.params.portalId, request.body, actorOf(request));
         return reply.code(created ? 201 : 200).send(published);
       },
     );
@@ -86,7 +86,7 @@ export function catalogRoutes(catalog: CatalogService, admin: Access) {
         errors: [404],
       }),
       async (request, reply) => {
-        await catalog.unpublish(request.params.id, request.params.portalId);
+        await catalog.unpublish(request.params.id, request.params.portalId, actorOf(request));
         return reply.code(204).send();
       },
     );

@@ -5,7 +5,7 @@ import { PortalList } from '../domain/shapes/catalog';
 import { PageQuery } from '../domain/shapes/common';
 import { PortalApplicationList, PortalRegistration, PortalRegistrationList, PortalRegistrationQuery } from '../domain/shapes/portal';
 import { Decision } from '../domain/shapes/registrations';
-import type { Access } from '../http/auth';
+import { type Access, actorOf } from '../http/auth';
 import { operation } from './schemas';
 
 const PortalParams = Type.Object({ portalId: Type.String({ format: 'uuid' }) });
@@ -47,7 +47,7 @@ export function portalRoutes(portal: PortalService, admin: Access) {
       }),
       async (request) => {
         const { portalId, applicationId, registrationId } = request.params;
-        return portal.decide(portalId, applicationId, registrationId, request.body);
+        return portal.decide(portalId, applicationId, registrationId, request.body, actorOf(request));
       },
     );
     app.get<{ Params: Static<typeof PortalParams>; Querystring: PageQuery }>(

@@ -1,5 +1,6 @@
 import { Kysely, sql } from 'kysely';
 import { apiRepository } from './apis';
+import { auditRepository } from './audit';
 import type { Cipher } from '../crypto/cipher';
 import { applicationRepository } from './applications';
 import type { StoreContext } from './context';
@@ -36,6 +37,7 @@ function repositories(ctx: StoreContext) {
     apis: apiRepository(ctx),
     publications: publicationRepository(ctx),
     portalViews: portalViewRepository(ctx),
+    audit: auditRepository(ctx),
   };
 }
 

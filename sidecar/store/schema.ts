@@ -13,6 +13,7 @@ export interface Database {
   registration_checks: RegistrationCheckRow;
   apis: ApiRow;
   publications: PublicationRow;
+  audit_events: AuditEventRow;
 }
 
 export interface DcrProviderRow {
@@ -133,4 +134,23 @@ export interface PublicationRow {
   auto_approve_registrations: number | null;
   created_at: string;
   updated_at: string;
+}
+
+/** One change, written in the transaction of the change: who, what, when, before and after (never a secret). */
+export interface AuditEventRow {
+  id: string;
+  created_at: string;
+  /** admin | developer */
+  actor_type: string;
+  /** The developer's id, or the admin token's id. */
+  actor_id: string;
+  address: string | null;
+  /** e.g. registration.decided */
+  action: string;
+  resource_type: string;
+  resource_id: string;
+  /** The application the change concerns, if any: its developer reads these. */
+  application_id: string | null;
+  before: string | null;
+  after: string | null;
 }

@@ -123,6 +123,16 @@ describe.each(testDatabases)('sidecar secrets on %s', (_name, createDatabase) =>
     for (const secret of secrets) expect(contents).not.toContain(secret);
   });
 
+  it('keeps an audit row of each change, no secret in any of them (nor in the admin trail answer)', async () => {
+    const trail = await sidecar.admin({ url: '/v2/audit-events?page[size]=100' });
+    expect(trail.json().data.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['registration.requested', 'registration.approved']));
+    const rows = JSON.stringify((await sidecar.store.audit.list({ number: 1, size: 100 }, {})).items);
+    for (const secret of secrets) {
+      expect(rows).not.toContain(secret);
+      expect(trail.body).not.toContain(secret);
+    }
+  });
+
   it('writes no secret to the logs, even at trace level', () => {
     const logs = sidecar.logs();
     expect(logs).toContain('incoming request');
