@@ -1,7 +1,8 @@
 import { clientCredentialsClaims } from '../idp/client-credentials';
 import { IdpError } from '../idp/errors';
 import type { RegisteredClient } from '../idp/types';
-import type { Store } from '../store';
+import type { Repositories, Store } from '../store';
+import type { Actor } from '../store/audit';
 import type { Application, AuthStrategy, Developer } from '../store/records';
 import type { DcrProviderService } from './dcr-providers';
 import { BadGateway, InvalidInput, NotFound, TooManyRequests, orConflict } from './errors';
@@ -37,6 +38,9 @@ export function presentApplication(application: Application, clientSecret?: stri
 }
 
 const REPLAY_NOTE = 'the answer to an earlier request with this Idempotency-Key: the client secret was in that answer only';
+
+/** The audit fields of a change to an application. */
+export const applicationEvent = (id: string) => ({ resource_type: 'application', resource_id: id, application_id: id });
 
 const clientTaken = (clientId: string | undefined) => ({ unique: `client ID ${clientId} already belongs to an application` });
 
@@ -109,8 +113,9 @@ export function applicationCreation(
     clientId: string,
     idpSecrets: Application['idp_secrets'],
     clientVerified = true,
+    repositories: Pick<Repositories, 'applications'> = store,
   ) =>
-    store.applications.create({
+    repositories.applications.create({
       client_verified: clientVerified,
       developer_id: developer.id,
       auth_strategy_id: input.auth_strategy_id,
@@ -189,15 +194,22 @@ export function applicationCreation(
       return replayed ? { ...result, replayed: REPLAY_NOTE } : result;
     },
     /** An admin claims an existing client for a developer without proof: the application is marked unverified. */
-    async claim(developerId: string, input: ClaimedApplicationInput): Promise<PresentedApplication> {
+    async claim(developerId: string, input: ClaimedApplicationInput, actor: Actor): Promise<PresentedApplication> {
       if (!(await store.developers.get(developerId))) throw new NotFound('developer', developerId);
       const strategy = await store.strategies.get(input.auth_strategy_id);
       if (!strategy) throw InvalidInput.field('auth_strategy_id', `auth strategy ${input.auth_strategy_id} does not exist`);
       if (strategy.dcr_provider_id !== null) {
         throw InvalidInput.field('auth_strategy_id', 'registers its clients at the IdP: only a strategy without a DCR provider takes existing clients');
       }
-      const application = await orConflict(() => insert({ id: developerId }, input, input.client_id, null, false), clientTaken(input.client_id));
-      return presentApplication(application);
+      return orConflict(
+        () =>
+          store.transaction(async (tx) => {
+            const application = presentApplication(await insert({ id: developerId }, input, input.client_id, null, false, tx));
+            await tx.audit.record(actor, { ...applicationEvent(application.id), action: 'application.claimed', after: application });
+            return application;
+          }),
+        clientTaken(input.client_id),
+      );
     },
   };
 }

@@ -10,7 +10,7 @@ import {
   IdempotencyHeaders,
 } from '../domain/shapes/applications';
 import { ListOf } from '../domain/shapes/common';
-import { type AccessControl, callerOf, developerOf } from '../http/auth';
+import { type AccessControl, actorOf, callerOf, developerOf } from '../http/auth';
 import { IdParams, operation } from './schemas';
 
 /**
@@ -46,7 +46,7 @@ export function applicationRoutes(applications: ApplicationService, access: Acce
         response: { 201: Application },
         errors: [404, 409],
       }),
-      async (request, reply) => reply.code(201).send(await applications.claim(request.params.id, request.body)),
+      async (request, reply) => reply.code(201).send(await applications.claim(request.params.id, request.body, actorOf(request))),
     );
     app.get<{ Querystring: ApplicationListQuery }>(
       '/v2/applications',
@@ -74,7 +74,7 @@ export function applicationRoutes(applications: ApplicationService, access: Acce
         response: { 200: Application },
         errors: [404],
       }),
-      async (request) => applications.update(developerOf(request), request.params.id, request.body),
+      async (request) => applications.update(developerOf(request), request.params.id, request.body, actorOf(request)),
     );
     app.delete<{ Params: Static<typeof IdParams> }>(
       '/v2/applications/:id',
@@ -113,7 +113,7 @@ export function applicationRoutes(applications: ApplicationService, access: Acce
           response: { 200: Application },
           errors: [404, 409],
         }),
-        async (request) => applications.setEnabled(request.params.id, enabled),
+        async (request) => applications.setEnabled(request.params.id, enabled, actorOf(request)),
       );
     }
   };

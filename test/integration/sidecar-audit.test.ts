@@ -61,6 +61,17 @@ describe.each(testDatabases)('sidecar audit trail on %s', (_name, createDatabase
     expect(trail[2]).toMatchObject({ before: { status: 'approved' }, after: null });
   });
 
+  it('returns 200 with the auth strategy, the claimed application and its disabling, without proof marked', async () => {
+    const [strategy] = await events(`?filter[resource_id]=${strategyId}`);
+    expect(strategy).toMatchObject({ action: 'auth_strategy.created', before: null, after: { id: strategyId } });
+    await sidecar.admin({ method: 'POST', url: `/v2/applications/${appId}/disable` });
+    await sidecar.admin({ method: 'POST', url: `/v2/applications/${appId}/enable` });
+    const trail = await events(`?filter[resource_type]=application&filter[resource_id]=${appId}`);
+    expect(trail.map((e) => e.action)).toEqual(['application.claimed', 'application.disabled', 'application.enabled']);
+    expect(trail[0]?.after).toMatchObject({ client_verified: false });
+    expect(trail[1]).toMatchObject({ before: { status: 'active' }, after: { status: 'disabled' } });
+  });
+
   it("returns 200 with an application's events to its developer, 404 to another developer", async () => {
     const mine = await alice.call({ url: `/v2/applications/${appId}/audit-events` });
     expect(mine.statusCode).toBe(200);
