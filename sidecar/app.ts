@@ -11,11 +11,12 @@ import { authStrategyService } from './domain/auth-strategies';
 import { catalogService } from './domain/catalog';
 import { dcrProviderService } from './domain/dcr-providers';
 import { developerService } from './domain/developers';
+import { type AccountOptions, accountService } from './domain/accounts';
 import { applicationByClientId } from './domain/gateway-lookup';
 import { startHousekeeping } from './domain/housekeeping';
 import { type LateRegistrationCleanup, lateRegistrationCleanup } from './domain/late-registrations';
 import { reconciler } from './domain/reconcile';
-import { portalService } from './domain/portal';
+import { portalService } from './domain/portal-admin';
 import { registrationService } from './domain/registrations';
 import { serviceCatalog } from './domain/services';
 import { kongDeclarativeServices } from './gateway/kong-declarative';
@@ -32,6 +33,7 @@ import { developerRoutes } from './routes/developers';
 import { healthRoutes } from './routes/health';
 import { internalRoutes } from './routes/internal';
 import { portalRoutes } from './routes/portals';
+import { portalDeveloperRoutes } from './routes/portal-developers';
 import { reconcileRoutes } from './routes/reconcile';
 import { registrationRoutes } from './routes/registrations';
 import { ProblemSchema } from './routes/schemas';
@@ -42,6 +44,8 @@ export interface AppOptions {
   store: Store;
   adminToken: string;
   gatewayToken: string;
+  /** Developer accounts: the mail transport and the settings (admin-created developers get an invitation). */
+  accounts: AccountOptions;
   /** The provider types on offer (default: every driver). */
   drivers?: DriverRegistry;
   /** Total deadline of one IdP operation, retries included. */
@@ -122,6 +126,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const backoff = options.deletionBackoff ?? DEFAULTS.deletionBackoff;
 
   const providers = dcrProviderService(store, drivers, { timeoutMs: idpTimeoutMs });
+  const accounts = accountService(store, options.accounts);
   const lateRegistrations = lateRegistrationCleanup(store, providers, app.log, {
     checkDelayMs: options.lateRegistrationCheckDelayMs ?? DEFAULTS.lateRegistrationCheckDelayMs,
     idpTimeoutMs,
@@ -137,7 +142,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes(() => store.ping(), metrics));
   await app.register(dcrProviderRoutes(providers, Object.keys(drivers), access.admin));
   await app.register(authStrategyRoutes(authStrategyService(store), access.admin));
-  await app.register(developerRoutes(developerService(store, deletion), access.admin));
+  await app.register(developerRoutes(developerService(store, deletion, accounts.passwords.invite), access.admin));
+  await app.register(portalDeveloperRoutes(accounts.statuses, access.admin));
   await app.register(applicationRoutes(applications, access));
   const registrations = registrationService(store, applications, services);
   await app.register(registrationRoutes(registrations, access));
@@ -152,7 +158,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (housekeepingMs > 0) {
     const stop = startHousekeeping(
       store,
-      { deletion, lateRegistrations },
+      { deletion, lateRegistrations, accounts },
       { intervalMs: housekeepingMs, creationWindowMs: creationLimit.windowMs },
       app.log,
     );

@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { isIP } from 'node:net';
+import type { AccountSettings } from './domain/accounts/settings';
 import { DEFAULTS } from './defaults';
 
 /** The sidecar's settings, read from the environment once at start-up. */
@@ -19,6 +21,17 @@ export interface SidecarConfig {
   creationLimitPerHour: number;
   /** The name prefix of our clients at the IdP; reconcile touches no other client. */
   clientNamePrefix: string;
+  /** Where the portal (the developers' face: `/api/v2`) listens. */
+  portalPort: number;
+  portalHost: string;
+  /** Other origins whose front ends may call `/api/v2` with the portal's cookie (credentialed CORS). */
+  portalAllowedOrigins: string[];
+  /** Peers whose X-Forwarded-For is believed (addresses or CIDRs); anyone else's address is the socket's. */
+  trustedProxies: string[];
+  accounts: AccountSettings;
+  /** Unset: mails are `.eml` files in `<dataDir>/mail`. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
   /** The declarative file Kong reads (kong.yml): its services are what applications can register for. */
   kongDeclarativeConfig: string | undefined;
 }
@@ -85,8 +98,62 @@ function databaseUrl(env: NodeJS.ProcessEnv): string | undefined {
   return value;
 }
 
+function flag(env: NodeJS.ProcessEnv, variable: string, fallback: boolean): boolean {
+  const value = env[variable];
+  if (!value) return fallback;
+  if (value !== 'true' && value !== 'false') throw new ConfigError(variable, 'must be true or false');
+  return value === 'true';
+}
+
+function origin(variable: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(variable, 'must hold URLs (scheme, host and port)');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(variable, 'must hold http(s) URLs');
+  return url.origin;
+}
+
+const list = (env: NodeJS.ProcessEnv, variable: string) =>
+  (env[variable] ?? '').split(',').map((value) => value.trim()).filter(Boolean);
+
+function trustedProxies(env: NodeJS.ProcessEnv): string[] {
+  const values = list(env, 'SIDECAR_TRUSTED_PROXIES');
+  for (const value of values) {
+    const [address, bits, extra] = value.split('/');
+    if (extra !== undefined || !isIP(address ?? '') || (bits !== undefined && !/^\d{1,3}$/.test(bits))) {
+      throw new ConfigError('SIDECAR_TRUSTED_PROXIES', 'must be comma-separated IP addresses or CIDR ranges');
+    }
+  }
+  return values;
+}
+
+function accountSettings(env: NodeJS.ProcessEnv, portalPort: number): AccountSettings {
+  const defaults = DEFAULTS.accounts;
+  const minutes = 60_000;
+  return {
+    ...defaults,
+    portalUrl: origin('PORTAL_PUBLIC_URL', env.PORTAL_PUBLIC_URL || `http://127.0.0.1:${portalPort}`),
+    autoApproveDevelopers: flag(env, 'PORTAL_AUTO_APPROVE_DEVELOPERS', defaults.autoApproveDevelopers),
+    requireEmailVerification: flag(env, 'PORTAL_REQUIRE_EMAIL_VERIFICATION', defaults.requireEmailVerification),
+    session: {
+      idleMs: integer(env, 'PORTAL_SESSION_IDLE_MINUTES', defaults.session.idleMs / minutes, 1, 1440) * minutes,
+      absoluteMs: integer(env, 'PORTAL_SESSION_ABSOLUTE_HOURS', defaults.session.absoluteMs / (60 * minutes), 1, 720) * 60 * minutes,
+    },
+  };
+}
+
+function smtpUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const value = env.SMTP_URL;
+  if (value && !/^smtps?:\/\//.test(value)) throw new ConfigError('SMTP_URL', 'must be an smtp:// or smtps:// URL');
+  return value || undefined;
+}
+
 /** Reads and checks every setting; throws ConfigError for the first bad one. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig {
+  const portalPort = integer(env, 'PORTAL_PORT', DEFAULTS.portalPort, 1, 65535);
   return {
     port: integer(env, 'SIDECAR_PORT', DEFAULTS.port, 1, 65535),
     host: env.SIDECAR_HOST ?? DEFAULTS.host,
@@ -99,6 +166,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig 
     idpTimeoutMs: integer(env, 'SIDECAR_IDP_TIMEOUT_MS', DEFAULTS.idpTimeoutMs, 100, 120_000),
     creationLimitPerHour: integer(env, 'SIDECAR_APPLICATION_CREATIONS_PER_HOUR', DEFAULTS.creationLimit.count, 1, 100_000),
     clientNamePrefix: clientNamePrefix(env),
+    portalPort,
+    portalHost: env.PORTAL_HOST ?? DEFAULTS.portalHost,
+    portalAllowedOrigins: list(env, 'PORTAL_ALLOWED_ORIGINS').map((value) => origin('PORTAL_ALLOWED_ORIGINS', value)),
+    trustedProxies: trustedProxies(env),
+    accounts: accountSettings(env, portalPort),
+    smtpUrl: smtpUrl(env),
+    mailFrom: env.PORTAL_MAIL_FROM || DEFAULTS.mailFrom,
     kongDeclarativeConfig: env.SIDECAR_KONG_DECLARATIVE_CONFIG ? path.resolve(env.SIDECAR_KONG_DECLARATIVE_CONFIG) : undefined,
   };
 }

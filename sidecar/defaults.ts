@@ -1,3 +1,8 @@
+import type { AccountSettings } from './domain/accounts/settings';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
 /**
  * Every default of the sidecar, in one place: the environment's settings (config.ts) and the app's options
  * (app.ts) fall back to these.
@@ -24,6 +29,19 @@ export const DEFAULTS = {
   /** Orphans younger than this may still be getting their application row: reconcile leaves them alone. */
   reconcileGraceSeconds: 300,
   logLevel: 'info',
+  /** The portal's listener (the developers' face). */
+  portalPort: 8081,
+  portalHost: '127.0.0.1',
+  mailFrom: 'Developer Portal <portal@localhost>',
+  /** Developer accounts: every setting but the portal's URL, which follows from where the portal listens. */
+  accounts: {
+    autoApproveDevelopers: false,
+    requireEmailVerification: true,
+    linkTtlMs: { verify_email: 24 * HOUR, reset_password: HOUR, invitation: 7 * 24 * HOUR },
+    session: { idleMs: 30 * MINUTE, absoluteMs: 12 * HOUR },
+    signIn: { windowMs: 15 * MINUTE, maxFailuresPerEmail: 5, maxFailuresPerAddress: 50, baseDelayMs: 1_000, maxDelayMs: 30_000 },
+    mailsPerAddressPerHour: 20,
+  } satisfies Omit<AccountSettings, 'portalUrl'>,
 } as const;
 
 /** The one portal of this sidecar, in Konnect's shapes (`GET /v3/portals`): its id is fixed. */

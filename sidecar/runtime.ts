@@ -1,7 +1,11 @@
+import path from 'node:path';
 import type { AppOptions } from './app';
 import type { SidecarConfig } from './config';
 import { DEFAULTS } from './defaults';
 import { createCipher, encryptionKey } from './crypto/cipher';
+import type { AccountOptions } from './domain/accounts';
+import { createMailer } from './mail/transport';
+import type { PortalAppOptions } from './portal/app';
 import { type Store, openStore } from './store';
 import { postgresDialect } from './store/postgres';
 import { sqliteDialect } from './store/sqlite';
@@ -21,9 +25,28 @@ export function appOptionsFrom(config: SidecarConfig, store: Store): AppOptions 
     store,
     adminToken: config.adminToken,
     gatewayToken: config.gatewayToken,
+    accounts: accountOptionsFrom(config),
     idpTimeoutMs: config.idpTimeoutMs,
     clientNamePrefix: config.clientNamePrefix,
     creationLimit: { ...DEFAULTS.creationLimit, count: config.creationLimitPerHour },
     ...(config.kongDeclarativeConfig && { kongDeclarativeConfig: config.kongDeclarativeConfig }),
+  };
+}
+
+/** Where mails go when no SMTP server is configured. */
+export const mailDirectory = (config: SidecarConfig) => path.join(config.dataDir, 'mail');
+
+function accountOptionsFrom(config: SidecarConfig): AccountOptions {
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, directory: mailDirectory(config), from: config.mailFrom });
+  return { mailer, settings: config.accounts };
+}
+
+/** The portal listener's options the configuration describes. */
+export function portalOptionsFrom(config: SidecarConfig, store: Store): PortalAppOptions {
+  return {
+    store,
+    accounts: accountOptionsFrom(config),
+    allowedOrigins: config.portalAllowedOrigins,
+    trustedProxies: config.trustedProxies,
   };
 }

@@ -1,8 +1,12 @@
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
-import { appOptionsFrom, openConfiguredStore } from './runtime';
+import { buildPortalApp } from './portal/app';
+import { appOptionsFrom, openConfiguredStore, portalOptionsFrom } from './runtime';
 
-/** `npm run sidecar`: settings checked before anything starts, then listen until SIGINT/SIGTERM. */
+/**
+ * `npm run sidecar`: settings checked before anything starts, then two listeners on one store until
+ * SIGINT/SIGTERM: the sidecar's (admin, developer bearer, gateway) and the portal's (`/api/v2` only).
+ */
 async function main(): Promise<void> {
   let config;
   try {
@@ -14,9 +18,9 @@ async function main(): Promise<void> {
   }
   const store = await openConfiguredStore(config);
   const app = await buildApp(appOptionsFrom(config, store));
+  const portal = await buildPortalApp(portalOptionsFrom(config, store));
   const stop = () => {
-    app
-      .close()
+    Promise.all([app.close(), portal.close()])
       .then(() => store.close())
       .catch((error: unknown) => {
         console.error('sidecar: failed to stop cleanly:', error instanceof Error ? error.message : error);
@@ -26,6 +30,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   await app.listen({ port: config.port, host: config.host });
+  await portal.listen({ port: config.portalPort, host: config.portalHost });
 }
 
 main().catch((error: unknown) => {

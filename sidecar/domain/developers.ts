@@ -2,14 +2,13 @@ import { generateToken, hashToken } from '../crypto/tokens';
 import type { Store } from '../store';
 import type { Developer } from '../store/records';
 import type { ApplicationDeletion } from './application-deletion';
+import { DEVELOPER_TOKEN_PREFIX as TOKEN_PREFIX } from './accounts/api-token';
 import { Conflict, NotFound, orConflict } from './errors';
 import { listPage } from './shapes/common';
 import type { DeveloperDeletionPending, DeveloperInput, DeveloperListQuery } from './shapes/developers';
 
-/** Developer tokens say what they are, so that secret scanners and people recognise them. */
-const TOKEN_PREFIX = 'kdcr_dev';
-
-export function developerService(store: Store, deletion: ApplicationDeletion) {
+/** `invite` mails an admin-created developer the link to choose a password. */
+export function developerService(store: Store, deletion: ApplicationDeletion, invite: (developer: Developer) => Promise<void>) {
   const get = async (id: string) => {
     const developer = await store.developers.get(id);
     if (!developer) throw new NotFound('developer', id);
@@ -33,6 +32,7 @@ export function developerService(store: Store, deletion: ApplicationDeletion) {
       if ((await store.developers.list({ number: 1, size: 1 }, { email: input.email })).total > 0) throw new Conflict(taken.unique);
       const token = generateToken(TOKEN_PREFIX);
       const developer = await orConflict(() => store.developers.create({ ...input, token_hash: hashToken(token) }), taken);
+      await invite(developer);
       return { ...developer, token };
     },
     /** A new token; the previous one stops working at once. */

@@ -32,7 +32,7 @@ function reasonOf(error: FastifySchemaValidationError): string {
 function fromError(error: FastifyError | ProblemError): Problem {
   if (error instanceof ProblemError) {
     const { retryAfter: _retryAfter, ...extras } = error.extras;
-    return { ...problem(error.status, error.message), ...extras };
+    return { ...problem(error.status, error.message), title: error.title, ...extras };
   }
   if (error.validation) {
     const invalid = error.validation.map((v) => ({ field: fieldOf(v), reason: reasonOf(v) }));

@@ -7,7 +7,13 @@ const Params = Type.Object({ client_id: Type.String({ minLength: 1, maxLength: 2
 
 const Mapping = Type.Object({
   application: Type.Object({ id: Type.String(), name: Type.String(), status: Type.String() }),
-  developer: Type.Object({ id: Type.String(), email: Type.String() }),
+  developer: Type.Object({
+    id: Type.String(),
+    email: Type.String(),
+    status: Type.Union([Type.Literal('pending'), Type.Literal('approved'), Type.Literal('rejected'), Type.Literal('revoked')], {
+      description: 'revoked: suspended, the plugin refuses with 403',
+    }),
+  }),
   services: Type.Array(Type.String(), { description: 'the services the application is approved for' }),
 });
 

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from '@sinclair/typebox';
-import type { PortalService } from '../domain/portal';
+import type { PortalService } from '../domain/portal-admin';
 import { PortalList } from '../domain/shapes/catalog';
 import { PageQuery } from '../domain/shapes/common';
-import { PortalApplicationList, PortalRegistration, PortalRegistrationList, PortalRegistrationQuery } from '../domain/shapes/portal';
+import { PortalApplicationList, PortalRegistration, PortalRegistrationList, PortalRegistrationQuery } from '../domain/shapes/portal-admin';
 import { Decision } from '../domain/shapes/registrations';
 import { type Access, actorOf } from '../http/auth';
 import { operation } from './schemas';

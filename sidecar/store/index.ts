@@ -2,6 +2,7 @@ import { Kysely, sql } from 'kysely';
 import { apiRepository } from './apis';
 import { auditRepository } from './audit';
 import type { Cipher } from '../crypto/cipher';
+import { accountTokenRepository } from './account-tokens';
 import { applicationRepository } from './applications';
 import type { StoreContext } from './context';
 import { creationRepository } from './creations';
@@ -12,9 +13,11 @@ import { migrateToLatest } from './migrations';
 import { portalViewRepository } from './portal-views';
 import { providerRepository } from './providers';
 import { publicationRepository } from './publications';
+import { rateLimitRepository } from './rate-limits';
 import { registrationCheckRepository } from './registration-checks';
 import { registrationRepository } from './registrations';
 import type { Database } from './schema';
+import { sessionRepository } from './sessions';
 import { strategyRepository } from './strategies';
 
 export interface StoreOptions {
@@ -34,6 +37,9 @@ function repositories(ctx: StoreContext) {
     idempotency: idempotencyRepository(ctx),
     creations: creationRepository(ctx),
     registrationChecks: registrationCheckRepository(ctx),
+    sessions: sessionRepository(ctx),
+    accountTokens: accountTokenRepository(ctx),
+    rateLimits: rateLimitRepository(ctx),
     apis: apiRepository(ctx),
     publications: publicationRepository(ctx),
     portalViews: portalViewRepository(ctx),

@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import type { Database } from './schema';
 
 /** Every migration, in order. Written with the schema builder only, so each one runs on every dialect. */
 const migrations: Record<string, Migration> = {
@@ -103,7 +104,52 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('registration_checks_check_at').on('registration_checks').column('check_at').execute();
     },
   },
-  '0003_apis': {
+  '0003_developer_accounts': {
+    async up(db: Kysely<unknown>) {
+      const developers = db.schema.alterTable('developers');
+      // Developers so far were created by an admin, with a token: approved, their token current.
+      await developers.addColumn('status', 'text', (c) => c.notNull().defaultTo('approved')).execute();
+      await developers.addColumn('password_hash', 'text').execute();
+      await developers.addColumn('email_verified_at', 'text').execute();
+      await developers.addColumn('token_created_at', 'text').execute();
+      await (db as Kysely<Database>)
+        .updateTable('developers')
+        .set((eb) => ({ token_created_at: eb.ref('created_at') }))
+        .execute();
+      await db.schema
+        .createTable('sessions')
+        .addColumn('id_hash', 'text', (c) => c.primaryKey())
+        .addColumn('face', 'text', (c) => c.notNull())
+        .addColumn('developer_id', 'text', (c) => c.notNull().references('developers.id').onDelete('cascade'))
+        .addColumn('csrf_token', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('last_seen_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('sessions_developer_id').on('sessions').column('developer_id').execute();
+      await db.schema
+        .createTable('account_tokens')
+        .addColumn('id_hash', 'text', (c) => c.primaryKey())
+        .addColumn('developer_id', 'text', (c) => c.notNull().references('developers.id').onDelete('cascade'))
+        .addColumn('purpose', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('account_tokens_developer_id').on('account_tokens').column('developer_id').execute();
+      await db.schema
+        .createTable('rate_limit_events')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('bucket', 'text', (c) => c.notNull())
+        .addColumn('subject_hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('rate_limit_events_subject')
+        .on('rate_limit_events')
+        .columns(['bucket', 'subject_hash', 'created_at'])
+        .execute();
+    },
+  },
+  '0004_apis': {
     async up(db: Kysely<unknown>) {
       await db.schema
         .createTable('apis')
@@ -131,13 +177,13 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
-  '0004_client_verified': {
+  '0005_client_verified': {
     async up(db: Kysely<unknown>) {
       // 1: the developer proved they hold the client (or the sidecar registered it); 0: an admin's unverified claim.
       await db.schema.alterTable('applications').addColumn('client_verified', 'integer', (c) => c.notNull().defaultTo(1)).execute();
     },
   },
-  '0005_audit_events': {
+  '0006_audit_events': {
     async up(db: Kysely<unknown>) {
       await db.schema
         .createTable('audit_events')

@@ -29,10 +29,17 @@ export interface AuthStrategy extends Timestamps {
   auto_approve: boolean;
 }
 
+/** Konnect's developer statuses; `revoked` is a suspension. */
+export type DeveloperStatus = 'pending' | 'approved' | 'rejected' | 'revoked';
+
 export interface Developer extends Timestamps {
   id: string;
   email: string;
   full_name: string;
+  status: DeveloperStatus;
+  email_verified_at: string | null;
+  /** When the personal API token was created; null: the developer has none. */
+  token_created_at: string | null;
 }
 
 export type ApplicationStatus = 'active' | 'disabled' | 'pending_deletion';

@@ -14,6 +14,9 @@ export interface Database {
   apis: ApiRow;
   publications: PublicationRow;
   audit_events: AuditEventRow;
+  sessions: SessionRow;
+  account_tokens: AccountTokenRow;
+  rate_limit_events: RateLimitEventRow;
 }
 
 export interface DcrProviderRow {
@@ -46,7 +49,18 @@ export interface DeveloperRow {
   id: string;
   email: string;
   full_name: string;
+  /**
+   * Digest of the personal API token. A developer without one (never created, or revoked) holds the digest of
+   * a random token that was never shown to anyone: the column is NOT NULL since the first migration, and SQLite
+   * cannot drop that without rebuilding a table other tables reference.
+   */
   token_hash: string;
+  /** When the personal API token was created; null: none. */
+  token_created_at: string | null;
+  /** scrypt PHC string; null until the developer sets a password (admin-created developers, invitations). */
+  password_hash: string | null;
+  status: string;
+  email_verified_at: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -153,4 +167,32 @@ export interface AuditEventRow {
   application_id: string | null;
   before: string | null;
   after: string | null;
+}
+
+/** A signed-in browser: only the SHA-256 of the cookie's id, and the face (portal or console) it was issued for. */
+export interface SessionRow {
+  id_hash: string;
+  face: string;
+  developer_id: string;
+  /** Encrypted synchronizer token for the face's HTML forms. */
+  csrf_token: string;
+  created_at: string;
+  last_seen_at: string;
+}
+
+/** A single-use link sent by mail (email verification, password reset, invitation): only its SHA-256. */
+export interface AccountTokenRow {
+  id_hash: string;
+  developer_id: string;
+  purpose: string;
+  created_at: string;
+  expires_at: string;
+}
+
+/** One counted event (a failed sign-in, a sign-up) of a rate limit; `subject_hash` is the digest of its key. */
+export interface RateLimitEventRow {
+  id: string;
+  bucket: string;
+  subject_hash: string;
+  created_at: string;
 }

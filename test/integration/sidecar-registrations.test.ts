@@ -33,7 +33,7 @@ describe('sidecar registrations and the gateway lookup', () => {
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
       application: { id: app.id, name: 'app', status: 'active' },
-      developer: { id: alice.id, email: expect.stringMatching(/@example\.com$/) },
+      developer: { id: alice.id, email: expect.stringMatching(/@example\.com$/), status: 'approved' },
       services: [],
     });
   });

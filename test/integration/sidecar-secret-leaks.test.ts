@@ -1,15 +1,21 @@
-import type { LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { hashToken } from '../../sidecar/crypto/tokens';
+import { PORTAL_ID } from '../../sidecar/domain/portal';
+import { buildPortalApp } from '../../sidecar/portal/app';
 import { type HttpDcrBridge, startHttpDcrBridge } from '../support/http-dcr-bridge';
 import { type OidcDcrServer, startOidcDcrServer } from '../support/oidc-dcr-server';
 import { type OktaEmulatorFixture, startOktaEmulator } from '../support/okta-emulator';
 import { type TestSidecar, startTestSidecar } from '../support/sidecar-app';
 import { testDatabases } from '../support/sidecar-databases';
 import { developer, oktaStrategy, selfManagedStrategy } from '../support/sidecar-fixtures';
+import { lastMailTo } from '../support/mailbox';
 
 /**
  * Every kind of secret goes through the sidecar (DCR token, bridge API key, initial and registration access
  * tokens, client secrets old and new, developer tokens old and new, admin and gateway tokens, a kept idempotent
- * response), then none may be found in a later response, in the database's files or rows, or in the logs.
+ * response; on the portal: passwords old and new, session ids, CSRF tokens, mailed link tokens, the personal API
+ * token), then none may be found in a later response, in the database's files or rows, or in the logs. Mailed
+ * links live only in the mail folder.
  */
 describe.each(testDatabases)('sidecar secrets on %s', (_name, createDatabase) => {
   const bridgeKey = 'bridge_api_key_leakcheck_0123';
@@ -18,6 +24,7 @@ describe.each(testDatabases)('sidecar secrets on %s', (_name, createDatabase) =>
   let bridge: HttpDcrBridge;
   let oidc: OidcDcrServer;
   let sidecar: TestSidecar;
+  let portal: FastifyInstance;
   const secrets = new Set<string>();
   const laterResponses: LightMyRequestResponse[] = [];
   /** The Idempotency-Key replays of the creations. */
@@ -94,15 +101,63 @@ describe.each(testDatabases)('sidecar secrets on %s', (_name, createDatabase) =>
     for (const provider of [oktaProvider, bridgeProvider.id, oidcProvider.id]) {
       laterResponses.push(await sidecar.admin({ url: `/v2/dcr-providers/${provider}` }));
     }
+    await portalSecrets();
   });
 
+  /** A developer's account life on the portal listener, every secret of it kept. */
+  async function portalSecrets() {
+    portal = await buildPortalApp({
+      store: sidecar.store,
+      accounts: sidecar.options.accounts,
+      allowedOrigins: [],
+      trustedProxies: [],
+      logLevel: 'trace',
+      ...(sidecar.options.logStream && { logStream: sidecar.options.logStream }),
+    });
+    const email = 'leak-portal@example.com';
+    const [first, second, third] = ['leakcheck password one', 'leakcheck password two', 'leakcheck password three'];
+    const post = (url: string, payload?: object, cookie?: string) =>
+      portal.inject({ method: 'POST', url, ...(payload && { payload }), headers: cookie ? { cookie } : {} });
+    const mailedToken = () => {
+      const { token } = lastMailTo(sidecar.mailDir, email);
+      secrets.add(token!);
+      return token;
+    };
+    const session = async (response: LightMyRequestResponse) => {
+      const id = response.cookies[0]!.value;
+      secrets.add(id);
+      secrets.add((await sidecar.store.sessions.find(hashToken(id), 'portal'))!.csrfToken);
+      return `portal_session=${id}`;
+    };
+    [first, second, third].forEach((password) => secrets.add(password));
+
+    await post('/api/v2/developer', { email, full_name: 'Leak Check', password: first });
+    await post('/api/v2/developer/verify-email', { token: mailedToken() });
+    const { id } = (await sidecar.admin({ url: `/v2/developers?filter[email]=${email}` })).json().data[0];
+    await sidecar.admin({ method: 'PATCH', url: `/v3/portals/${PORTAL_ID}/developers/${id}`, payload: { status: 'approved' } });
+    let cookie = await session(await post('/api/v2/developer/authenticate', { username: email, password: first }));
+    keep(await post('/api/v2/developer/me/token', undefined, cookie), 'token');
+    await post('/api/v2/developer/forgot-password', { email });
+    await post('/api/v2/developer/reset-password', { token: mailedToken(), password: second });
+    cookie = await session(await post('/api/v2/developer/authenticate', { username: email, password: second }));
+    cookie = await session(await post('/api/v2/developer/me/password', { current_password: second, new_password: third }, cookie));
+    cookie = await session(await post('/api/v2/developer/refresh', undefined, cookie));
+    const invited = (await sidecar.admin({ method: 'POST', url: '/v2/developers', payload: { email: 'leak-invited@example.com', full_name: 'Invited' } })).json();
+    secrets.add(invited.token);
+    secrets.add(lastMailTo(sidecar.mailDir, 'leak-invited@example.com').token!);
+    for (const url of ['/api/v2/portal', '/api/v2/developer/me/token']) laterResponses.push(await portal.inject({ url, headers: { cookie } }));
+    cookie = await session(await post('/api/v2/developer/authenticate', { username: email, password: third }));
+    laterResponses.push(await portal.inject({ url: '/api/v2/developer/me', headers: { cookie } }));
+  }
+
   afterAll(async () => {
+    await portal?.close();
     await sidecar?.close();
     await Promise.all([okta?.stop(), bridge?.stop(), oidc?.stop()]);
   });
 
   it('went through every kind of secret', () => {
-    expect(secrets.size).toBeGreaterThanOrEqual(13);
+    expect(secrets.size).toBeGreaterThanOrEqual(30);
     for (const secret of secrets) expect(secret).toEqual(expect.any(String));
   });
 

@@ -42,12 +42,20 @@ describe('sidecar server (npm run sidecar)', () => {
     expect(output).toContain('SIDECAR_ENCRYPTION_KEY is required');
   });
 
-  it('starts on SIDECAR_PORT with SQLite in SIDECAR_DATA_DIR and answers /readyz', async () => {
+  it('starts on SIDECAR_PORT with SQLite in SIDECAR_DATA_DIR and answers /readyz, and the portal on PORTAL_PORT answers only /api/v2', async () => {
     const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const server = await run({ ...secrets, SIDECAR_PORT: String(port), SIDECAR_DATA_DIR: dataDir }, /Server listening/);
+    const portalPort = port + 1;
+    const server = await run(
+      { ...secrets, SIDECAR_PORT: String(port), PORTAL_PORT: String(portalPort), SIDECAR_DATA_DIR: dataDir },
+      /Server listening[\s\S]*Server listening/,
+    );
     try {
       const ready = await axios.get(`http://127.0.0.1:${port}/readyz`, { validateStatus: () => true });
       expect(ready.status).toBe(200);
+      const context = await axios.get(`http://127.0.0.1:${portalPort}/api/v2/portal`, { validateStatus: () => true });
+      expect(context.status).toBe(200);
+      expect(context.data.canonical_domain).toBe(`127.0.0.1:${portalPort}`);
+      expect((await axios.get(`http://127.0.0.1:${portalPort}/readyz`, { validateStatus: () => true })).status).toBe(404);
       expect(fs.existsSync(path.join(dataDir, 'sidecar.db'))).toBe(true);
       expect(server.output).not.toContain(secrets.SIDECAR_ADMIN_TOKEN);
     } finally {

@@ -65,4 +65,55 @@ describe('sidecar configuration', () => {
     const config = loadConfig({ ...valid, SIDECAR_PREVIOUS_ENCRYPTION_KEYS: previous.join(',') });
     expect(config.previousEncryptionKeys.map((k) => k.toString('base64'))).toEqual(previous);
   });
+
+  it('returns the portal defaults: port 8081, the safe account settings, mails as files', () => {
+    const config = loadConfig(valid);
+    expect(config).toMatchObject({
+      portalPort: 8081,
+      portalHost: '127.0.0.1',
+      portalAllowedOrigins: [],
+      trustedProxies: [],
+      smtpUrl: undefined,
+      accounts: {
+        portalUrl: 'http://127.0.0.1:8081',
+        autoApproveDevelopers: false,
+        requireEmailVerification: true,
+        session: { idleMs: 30 * 60_000, absoluteMs: 12 * 3_600_000 },
+        signIn: { maxFailuresPerEmail: 5, windowMs: 15 * 60_000 },
+      },
+    });
+  });
+
+  it('reads the portal settings', () => {
+    const config = loadConfig({
+      ...valid,
+      PORTAL_PORT: '9081',
+      PORTAL_PUBLIC_URL: 'https://portal.example.com/',
+      PORTAL_ALLOWED_ORIGINS: 'https://ui.example.com, http://localhost:5173',
+      PORTAL_AUTO_APPROVE_DEVELOPERS: 'true',
+      PORTAL_REQUIRE_EMAIL_VERIFICATION: 'false',
+      PORTAL_SESSION_IDLE_MINUTES: '10',
+      SIDECAR_TRUSTED_PROXIES: '10.0.0.1, 192.168.0.0/16',
+      SMTP_URL: 'smtp://mail.example.com:587',
+    });
+    expect(config).toMatchObject({
+      portalPort: 9081,
+      portalAllowedOrigins: ['https://ui.example.com', 'http://localhost:5173'],
+      trustedProxies: ['10.0.0.1', '192.168.0.0/16'],
+      smtpUrl: 'smtp://mail.example.com:587',
+      accounts: { portalUrl: 'https://portal.example.com', autoApproveDevelopers: true, requireEmailVerification: false, session: { idleMs: 600_000 } },
+    });
+  });
+
+  it.each([
+    ['PORTAL_AUTO_APPROVE_DEVELOPERS', 'yes'],
+    ['PORTAL_REQUIRE_EMAIL_VERIFICATION', '0'],
+    ['SIDECAR_TRUSTED_PROXIES', '10.0.0.1/8/2'],
+    ['SIDECAR_TRUSTED_PROXIES', 'proxy.example.com'],
+    ['PORTAL_ALLOWED_ORIGINS', 'not a url'],
+    ['PORTAL_PUBLIC_URL', 'ftp://portal.example.com'],
+    ['SMTP_URL', 'http://mail.example.com'],
+  ])('refuses to start with %s=%s, naming it', (name, value) => {
+    expect(failure({ ...valid, [name]: value }).variable).toBe(name);
+  });
 });

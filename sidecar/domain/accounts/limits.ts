@@ -1,0 +1,60 @@
+import type { Store } from '../../store';
+import { TooManyRequests } from '../errors';
+import type { AccountSettings } from './settings';
+
+const HOUR = 3_600_000;
+
+const tooManyRequests = (until: Date) =>
+  new TooManyRequests('Too many attempts; try again later', Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000)));
+
+/** One counted sign-in attempt: a failure unless `succeeded` takes it back. */
+export interface SignInAttempt {
+  succeeded(): Promise<void>;
+}
+
+/**
+ * Sign-in and mail limits, counted in the database. An attempt is counted as a failure before the password is
+ * checked, so concurrent guesses see each other; a success takes its count back and clears the email's failures.
+ * Nothing is permanent: events age out of the window.
+ */
+export function accountLimits(store: Store, settings: Pick<AccountSettings, 'signIn' | 'mailsPerAddressPerHour'>) {
+  const { signIn } = settings;
+  return {
+    /** 429 (with Retry-After) while the email must wait or has failed too often, or the address has. */
+    async beginSignIn(email: string, address: string): Promise<SignInAttempt> {
+      const since = new Date(Date.now() - signIn.windowMs);
+      const byAddress = await store.rateLimits.window('sign_in_address', address, since);
+      if (byAddress.count >= signIn.maxFailuresPerAddress && byAddress.oldest) {
+        throw tooManyRequests(new Date(byAddress.oldest.getTime() + signIn.windowMs));
+      }
+      const byEmail = await store.rateLimits.window('sign_in_email', email, since);
+      if (byEmail.count >= signIn.maxFailuresPerEmail && byEmail.oldest) {
+        throw tooManyRequests(new Date(byEmail.oldest.getTime() + signIn.windowMs));
+      }
+      // A first typo costs nothing; from the second failure on, each one doubles the wait.
+      if (byEmail.count > 1 && byEmail.newest) {
+        const delay = Math.min(signIn.baseDelayMs * 2 ** (byEmail.count - 2), signIn.maxDelayMs);
+        const allowedAt = new Date(byEmail.newest.getTime() + delay);
+        if (allowedAt.getTime() > Date.now()) throw tooManyRequests(allowedAt);
+      }
+      await store.rateLimits.record('sign_in_email', email);
+      const addressEvent = await store.rateLimits.record('sign_in_address', address);
+      return {
+        async succeeded() {
+          await store.rateLimits.clear('sign_in_email', email);
+          await store.rateLimits.remove(addressEvent);
+        },
+      };
+    },
+    /** Counts one mail asked for (sign-up, password reset) from this address; 429 past the hourly limit. */
+    async countMailRequest(address: string): Promise<void> {
+      const byAddress = await store.rateLimits.window('mail_address', address, new Date(Date.now() - HOUR));
+      if (byAddress.count >= settings.mailsPerAddressPerHour && byAddress.oldest) {
+        throw tooManyRequests(new Date(byAddress.oldest.getTime() + HOUR));
+      }
+      await store.rateLimits.record('mail_address', address);
+    },
+  };
+}
+
+export type AccountLimits = ReturnType<typeof accountLimits>;

@@ -1,0 +1,56 @@
+import fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
+import { type AccountOptions, accountService } from '../domain/accounts';
+import { registerProblemHandlers } from '../http/problems';
+import { ProblemSchema } from '../routes/schemas';
+import type { Store } from '../store';
+import { portalContextRoutes } from './context-routes';
+import { enforceCsrfRules } from './csrf';
+import { developerApiRoutes } from './developer-routes';
+import { sessionCookie } from './session-cookie';
+
+export interface PortalAppOptions {
+  store: Store;
+  accounts: AccountOptions;
+  /** Front ends hosted elsewhere that may call `/api/v2` with the portal's cookie (credentialed CORS). */
+  allowedOrigins: string[];
+  /** Peers whose X-Forwarded-For names the client (rate limits); empty: the socket's address. */
+  trustedProxies: string[];
+  logStream?: NodeJS.WritableStream;
+  logLevel?: string;
+}
+
+/** Request parts that can hold a session id or a password: censored in every log line. */
+const REDACTED = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'req.body'];
+
+/**
+ * The portal's listener: only `/api/v2` (and, with the pages, the portal's pages and assets). It shares the
+ * store with the sidecar's listener but none of its routes: every admin, internal, docs and metrics path is a
+ * 404 here.
+ */
+export async function buildPortalApp(options: PortalAppOptions): Promise<FastifyInstance> {
+  const app = fastify({
+    logger: {
+      level: options.logLevel ?? 'info',
+      redact: { paths: REDACTED, censor: '[redacted]' },
+      ...(options.logStream && { stream: options.logStream }),
+    },
+    trustProxy: options.trustedProxies.length > 0 ? options.trustedProxies : false,
+    // As the sidecar's listener: unknown fields of a closed body are refused, not dropped.
+    ajv: { customOptions: { removeAdditional: false } },
+  });
+  registerProblemHandlers(app);
+  app.addSchema(ProblemSchema);
+  const { settings } = options.accounts;
+  const ownOrigin = new URL(settings.portalUrl).origin;
+  await app.register(cookie);
+  await app.register(cors, { origin: options.allowedOrigins, credentials: true });
+  enforceCsrfRules(app, { own: ownOrigin, allowed: options.allowedOrigins });
+
+  const accounts = accountService(options.store, options.accounts);
+  const portalCookie = sessionCookie('portal', ownOrigin.startsWith('https:'));
+  await app.register(developerApiRoutes(accounts, portalCookie));
+  await app.register(portalContextRoutes(options.store, settings.portalUrl));
+  return app;
+}

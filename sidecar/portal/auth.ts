@@ -1,0 +1,26 @@
+import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import type { AccountSessions, ActiveSession } from '../domain/accounts/sessions';
+import { NoSession } from '../domain/accounts/problems';
+import type { SessionCookie } from './session-cookie';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in developer's session (portal routes that require one). */
+    portalSession?: ActiveSession;
+  }
+}
+
+/** Accepts only requests carrying a live portal session cookie (never a bearer token, never the console's). */
+export function requirePortalSession(sessions: AccountSessions, cookie: SessionCookie): onRequestAsyncHookHandler {
+  return async (request: FastifyRequest) => {
+    const active = await sessions.resolve(cookie.read(request), 'portal');
+    if (!active) throw new NoSession();
+    request.portalSession = active;
+  };
+}
+
+/** The session of a request that passed `requirePortalSession`. */
+export function activeSession(request: FastifyRequest): ActiveSession {
+  if (!request.portalSession) throw new Error('route needs requirePortalSession');
+  return request.portalSession;
+}
