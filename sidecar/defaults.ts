@@ -46,7 +46,7 @@ export const DEFAULTS = {
 
 /** The one portal of this sidecar, in Konnect's shapes (`GET /v3/portals`): its id is fixed. */
 export const PORTAL = {
-  id: 'f32d905a-ed33-46a3-a093-d8f536af9a8a',
+  id: '5b3a2c1d-7e4f-4a8b-9c0d-1e2f3a4b5c6d',
   name: 'default',
   display_name: 'Developer Portal',
 } as const;
