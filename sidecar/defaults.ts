@@ -43,3 +43,10 @@ export const DEFAULTS = {
     mailsPerAddressPerHour: 20,
   } satisfies Omit<AccountSettings, 'portalUrl'>,
 } as const;
+
+/** The one portal of this sidecar, in Konnect's shapes (`GET /v3/portals`): its id is fixed. */
+export const PORTAL = {
+  id: '5b3a2c1d-7e4f-4a8b-9c0d-1e2f3a4b5c6d',
+  name: 'default',
+  display_name: 'Developer Portal',
+} as const;

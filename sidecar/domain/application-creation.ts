@@ -1,13 +1,16 @@
+import { clientCredentialsClaims } from '../idp/client-credentials';
 import { IdpError } from '../idp/errors';
 import type { RegisteredClient } from '../idp/types';
-import type { Store } from '../store';
+import type { Repositories, Store } from '../store';
+import type { Actor } from '../store/audit';
 import type { Application, AuthStrategy, Developer } from '../store/records';
 import type { DcrProviderService } from './dcr-providers';
-import { BadGateway, InvalidInput, TooManyRequests, orConflict } from './errors';
+import { BadGateway, InvalidInput, NotFound, TooManyRequests, orConflict } from './errors';
 import { createOnce } from './idempotency';
 import type { LateRegistrationCleanup } from './late-registrations';
 import type { Logger } from './logger';
-import type { ApplicationInput, PresentedApplication } from './shapes/applications';
+import { oktaAuthDefault } from './okta-auth-defaults';
+import type { ApplicationInput, ClaimedApplicationInput, PresentedApplication } from './shapes/applications';
 
 /** How many applications one developer may create per window: each one is a registration at the IdP. */
 export interface CreationLimit {
@@ -26,11 +29,19 @@ export function presentApplication(application: Application, clientSecret?: stri
     client_id: application.client_id,
     redirect_uris: application.redirect_uris,
     status: application.status,
+    client_verified: application.client_verified,
     created_at: application.created_at,
     updated_at: application.updated_at,
     ...(clientSecret !== undefined && { client_secret: clientSecret }),
   };
 }
+
+const REPLAY_NOTE = 'the answer to an earlier request with this Idempotency-Key: the client secret was in that answer only';
+
+/** The audit fields of a change to an application. */
+export const applicationEvent = (id: string) => ({ resource_type: 'application', resource_id: id, application_id: id });
+
+const clientTaken = (clientId: string | undefined) => ({ unique: `client ID ${clientId} already belongs to an application` });
 
 export const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value !== '';
 
@@ -54,6 +65,8 @@ export function applicationCreation(
     clientNamePrefix: string;
     /** How long an unfinished creation holds its slot: past every IdP call it makes (a replica died). */
     slotHoldMs: number;
+    /** The deadline of the proof's token request. */
+    idpTimeoutMs: number;
   },
   log: Logger,
 ) {
@@ -62,13 +75,35 @@ export function applicationCreation(
   const strategyFor = async (input: ApplicationInput): Promise<AuthStrategy> => {
     const strategy = await store.strategies.get(input.auth_strategy_id);
     if (!strategy) throw InvalidInput.field('auth_strategy_id', `auth strategy ${input.auth_strategy_id} does not exist`);
-    if (strategy.dcr_provider_id === null && input.client_id === undefined) {
-      throw InvalidInput.field('client_id', 'is required: this auth strategy uses existing IdP clients');
-    }
-    if (strategy.dcr_provider_id !== null && input.client_id !== undefined) {
-      throw InvalidInput.field('client_id', 'must not be set: this auth strategy registers the client at the IdP');
+    const selfManaged = strategy.dcr_provider_id === null;
+    for (const field of ['client_id', 'client_secret'] as const) {
+      if (selfManaged && input[field] === undefined) {
+        throw InvalidInput.field(field, 'is required: this auth strategy uses existing IdP clients');
+      }
+      if (!selfManaged && input[field] !== undefined) {
+        throw InvalidInput.field(field, 'must not be set: this auth strategy registers the client at the IdP');
+      }
     }
     return strategy;
+  };
+
+  /**
+   * The developer proves they hold the client: one client_credentials request at the strategy's issuer with the
+   * secret, whose token must name this client id in the strategy's credential claim (the gateway reads the same
+   * claim). The secret is used for this request only.
+   */
+  const proveClient = async (strategy: AuthStrategy, clientId: string, clientSecret: string) => {
+    const oidc = strategy.configs['openid-connect'] as { issuer: string; scopes?: string[]; credential_claim?: string[] };
+    let claims: Record<string, unknown>;
+    try {
+      claims = await clientCredentialsClaims(oidc.issuer, { id: clientId, secret: clientSecret }, oidc.scopes ?? [], options.idpTimeoutMs);
+    } catch (error) {
+      if (!(error instanceof IdpError) || error.kind !== 'rejected') throw error;
+      throw InvalidInput.field('client_secret', `the issuer refused these client credentials (${error.extras.idp_error?.error})`);
+    }
+    const claimNames = oidc.credential_claim ?? (oktaAuthDefault('credential_claim') as string[]);
+    const named = claimNames.map((name) => claims[name]).find((value) => value !== undefined);
+    if (named !== clientId) throw InvalidInput.field('client_id', "is not the client the issuer's token names for this secret");
   };
 
   /** Takes one of the developer's creation slots before anything reaches the IdP; 429 when none is left. */
@@ -80,8 +115,16 @@ export function applicationCreation(
     return slot;
   };
 
-  const insert = (developer: Developer, input: ApplicationInput, clientId: string, idpSecrets: Application['idp_secrets']) =>
-    store.applications.create({
+  const insert = (
+    developer: Pick<Developer, 'id'>,
+    input: Omit<ApplicationInput, 'client_secret'>,
+    clientId: string,
+    idpSecrets: Application['idp_secrets'],
+    clientVerified = true,
+    repositories: Pick<Repositories, 'applications'> = store,
+  ) =>
+    repositories.applications.create({
+      client_verified: clientVerified,
       developer_id: developer.id,
       auth_strategy_id: input.auth_strategy_id,
       name: input.name,
@@ -129,12 +172,14 @@ export function applicationCreation(
     const slot = await reserveSlot(developer);
     let created: PresentedApplication;
     try {
+      // Proof first: only the holder of the secret learns that a client ID is taken (and never by whom).
+      if (strategy.dcr_provider_id === null) await proveClient(strategy, String(input.client_id), String(input.client_secret));
       created = await orConflict(
         async () =>
           strategy.dcr_provider_id === null
             ? presentApplication(await insert(developer, input, String(input.client_id), null))
             : registerAndInsert(developer, input, strategy.dcr_provider_id),
-        { unique: `client ID ${input.client_id} already belongs to an application` },
+        clientTaken(input.client_id),
       );
     } catch (error) {
       // No application came of it (refused, no answer, or the client ID is taken): the slot is free again (or,
@@ -148,11 +193,38 @@ export function applicationCreation(
     return created;
   };
 
-  /** Creates once per Idempotency-Key (when given): a retry within the window gets the first response back. */
-  return (developer: Developer, input: ApplicationInput, idempotencyKey?: string): Promise<PresentedApplication> =>
-    idempotencyKey === undefined
-      ? create(developer, input)
-      : createOnce(store, developer.id, idempotencyKey, input, () => create(developer, input));
+  return {
+    /**
+     * Creates once per Idempotency-Key (when given): a retry within the window gets the first response back. The
+     * key's request fingerprint leaves the client secret out: nothing derived from it is stored.
+     */
+    async create(developer: Developer, input: ApplicationInput, idempotencyKey?: string): Promise<PresentedApplication> {
+      if (idempotencyKey === undefined) return create(developer, input);
+      const { client_secret: _secret, ...fingerprint } = input;
+      // The secret is in the first response only: the kept response, and so every replay, goes without it.
+      const withoutSecret = ({ client_secret: _shown, ...application }: PresentedApplication) => application;
+      const { result, replayed } = await createOnce(store, developer.id, idempotencyKey, fingerprint, () => create(developer, input), withoutSecret);
+      return replayed ? { ...result, replayed: REPLAY_NOTE } : result;
+    },
+    /** An admin claims an existing client for a developer without proof: the application is marked unverified. */
+    async claim(developerId: string, input: ClaimedApplicationInput, actor: Actor): Promise<PresentedApplication> {
+      if (!(await store.developers.get(developerId))) throw new NotFound('developer', developerId);
+      const strategy = await store.strategies.get(input.auth_strategy_id);
+      if (!strategy) throw InvalidInput.field('auth_strategy_id', `auth strategy ${input.auth_strategy_id} does not exist`);
+      if (strategy.dcr_provider_id !== null) {
+        throw InvalidInput.field('auth_strategy_id', 'registers its clients at the IdP: only a strategy without a DCR provider takes existing clients');
+      }
+      return orConflict(
+        () =>
+          store.transaction(async (tx) => {
+            const application = presentApplication(await insert({ id: developerId }, input, input.client_id, null, false, tx));
+            await tx.audit.record(actor, { ...applicationEvent(application.id), action: 'application.claimed', after: application });
+            return application;
+          }),
+        clientTaken(input.client_id),
+      );
+    },
+  };
 }
 
 export type ApplicationCreation = ReturnType<typeof applicationCreation>;

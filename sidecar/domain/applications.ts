@@ -1,7 +1,8 @@
-import type { Store } from '../store';
+import type { Repositories, Store } from '../store';
+import type { Actor } from '../store/audit';
 import type { Application, Developer } from '../store/records';
 import type { ApplicationCreation } from './application-creation';
-import { incompleteAnswer, isNonEmptyString, presentApplication } from './application-creation';
+import { applicationEvent, incompleteAnswer, isNonEmptyString, presentApplication } from './application-creation';
 import type { ApplicationDeletion } from './application-deletion';
 import type { Caller } from './callers';
 import type { DcrProviderService } from './dcr-providers';
@@ -19,7 +20,7 @@ export function inactive(application: Application): Conflict {
 export function applicationService(
   store: Store,
   providers: DcrProviderService,
-  create: ApplicationCreation,
+  creation: ApplicationCreation,
   deletion: ApplicationDeletion,
 ) {
   /** The application as far as the caller reaches it: a developer's another's is as unknown as a missing one. */
@@ -31,9 +32,25 @@ export function applicationService(
     return application;
   };
 
+  /** A change to an application's row and its audit row, in one transaction. */
+  const changeApplication = (
+    actor: Actor,
+    action: string,
+    before: PresentedApplication,
+    change: (tx: Repositories) => Promise<Application | undefined>,
+  ): Promise<PresentedApplication> =>
+    store.transaction(async (tx) => {
+      const updated = await change(tx);
+      if (!updated) throw new NotFound('application', before.id);
+      const after = presentApplication(updated);
+      await tx.audit.record(actor, { ...applicationEvent(before.id), action, before, after });
+      return after;
+    });
+
   return {
     reach,
-    create,
+    create: creation.create,
+    claim: creation.claim,
     list(caller: Caller, query: ApplicationListQuery) {
       const filter = {
         developer_id: caller.role === 'developer' ? caller.developer.id : query['filter[developer_id]'],
@@ -43,11 +60,9 @@ export function applicationService(
       return listPage(query, (page) => store.applications.list(page, filter), (a) => presentApplication(a));
     },
     get: async (caller: Caller, id: string) => presentApplication(await reach(caller, id)),
-    async update(developer: Developer, id: string, patch: ApplicationPatch): Promise<PresentedApplication> {
-      await reach({ role: 'developer', developer }, id);
-      const updated = await store.applications.update(id, patch);
-      if (!updated) throw new NotFound('application', id);
-      return presentApplication(updated);
+    async update(developer: Developer, id: string, patch: ApplicationPatch, actor: Actor): Promise<PresentedApplication> {
+      const before = presentApplication(await reach({ role: 'developer', developer }, id));
+      return changeApplication(actor, 'application.updated', before, (tx) => tx.applications.update(id, patch));
     },
     /** Deletes now (undefined), or returns the application left pending deletion while the IdP cannot. */
     async delete(caller: Caller, id: string): Promise<PresentedApplication | undefined> {
@@ -67,12 +82,11 @@ export function applicationService(
       return presentApplication(updated ?? application, clientSecret);
     },
     /** The admin disables an application (the gateway refuses it) or enables it again; its client stays. */
-    async setEnabled(id: string, enabled: boolean): Promise<PresentedApplication> {
+    async setEnabled(id: string, enabled: boolean, actor: Actor): Promise<PresentedApplication> {
       const application = await reach({ role: 'admin' }, id);
       if (application.status === 'pending_deletion') throw inactive(application);
-      const updated = await store.applications.setStatus(id, enabled ? 'active' : 'disabled');
-      if (!updated) throw new NotFound('application', id);
-      return presentApplication(updated);
+      const action = enabled ? 'application.enabled' : 'application.disabled';
+      return changeApplication(actor, action, presentApplication(application), (tx) => tx.applications.setStatus(id, enabled ? 'active' : 'disabled'));
     },
   };
 }

@@ -12,9 +12,9 @@ export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 export const IDEMPOTENCY_LEASE_MS = 5 * 60 * 1000;
 
 /**
- * Runs `create` once per (developer, key): a retry within the window gets the first response (kept encrypted),
- * the same key with another body 422, a retry while the first is still running 409. A failed first attempt
- * frees the key.
+ * Runs `create` once per (developer, key): a retry within the window gets the first response as `kept` made it
+ * (kept encrypted; `replayed` says it is one), the same key with another body 422, a retry while the first is
+ * still running 409. A failed first attempt frees the key.
  */
 export async function createOnce<T>(
   store: Store,
@@ -22,7 +22,8 @@ export async function createOnce<T>(
   key: string,
   body: unknown,
   create: () => Promise<T>,
-): Promise<T> {
+  kept: (result: T) => T,
+): Promise<{ result: T; replayed: boolean }> {
   const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
   const claim = await store.idempotency.claim(developerId, key, requestHash, IDEMPOTENCY_WINDOW_MS, IDEMPOTENCY_LEASE_MS);
   if (claim.state !== 'claimed') {
@@ -32,7 +33,7 @@ export async function createOnce<T>(
     if (claim.state === 'in_flight') {
       throw new Conflict('a request with this Idempotency-Key is still in progress');
     }
-    return claim.response as T;
+    return { result: claim.response as T, replayed: true };
   }
   let result: T;
   try {
@@ -41,6 +42,6 @@ export async function createOnce<T>(
     await store.idempotency.release(developerId, key);
     throw error;
   }
-  await store.idempotency.complete(developerId, key, result);
-  return result;
+  await store.idempotency.complete(developerId, key, kept(result));
+  return { result, replayed: false };
 }

@@ -2,12 +2,15 @@ import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { hashToken, secretsEqual } from '../crypto/tokens';
 import type { Caller } from '../domain/callers';
 import { Forbidden, Unauthorized } from '../domain/errors';
+import type { Actor } from '../store/audit';
 import type { Developer } from '../store/records';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The admin or the developer whose token authenticated this request (not set for gateway calls). */
     caller?: Caller;
+    /** The same, as the audit trail names it (with the client's address). */
+    actor?: Actor;
   }
 }
 
@@ -36,6 +39,8 @@ function bearerToken(request: FastifyRequest): string | undefined {
  * the role the call needs.
  */
 export function accessControl(tokens: { admin: string; gateway: string }, findByTokenHash: FindDeveloper) {
+  // The admin token's id in the audit trail: a prefix of its digest, which says which token without being it.
+  const adminTokenId = `admin-${hashToken(tokens.admin).slice(0, 16)}`;
   const identify = async (request: FastifyRequest): Promise<Caller | { role: 'gateway' } | undefined> => {
     const presented = bearerToken(request);
     if (presented === undefined) return undefined;
@@ -50,7 +55,10 @@ export function accessControl(tokens: { admin: string; gateway: string }, findBy
       const caller = await identify(request);
       if (!caller) throw new Unauthorized();
       if (!roles.includes(caller.role)) throw new Forbidden(needs(roles));
-      if (caller.role !== 'gateway') request.caller = caller;
+      if (caller.role === 'gateway') return;
+      request.caller = caller;
+      const id = caller.role === 'admin' ? adminTokenId : caller.developer.id;
+      request.actor = { type: caller.role, id, address: request.ip };
     },
     security: roles.map((role) => ({ [role]: [] })),
   });
@@ -70,4 +78,10 @@ export function developerOf(request: FastifyRequest): Developer {
   const caller = callerOf(request);
   if (caller.role !== 'developer') throw new Forbidden(needs(['developer']));
   return caller.developer;
+}
+
+/** Who makes this change, for the audit trail. */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw new Unauthorized();
+  return request.actor;
 }

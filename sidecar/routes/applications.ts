@@ -1,9 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from '@sinclair/typebox';
 import type { ApplicationService } from '../domain/applications';
-import { Application, ApplicationInput, ApplicationListQuery, ApplicationPatch, IdempotencyHeaders } from '../domain/shapes/applications';
+import {
+  Application,
+  ApplicationInput,
+  ApplicationListQuery,
+  ApplicationPatch,
+  ClaimedApplicationInput,
+  IdempotencyHeaders,
+} from '../domain/shapes/applications';
 import { ListOf } from '../domain/shapes/common';
-import { type AccessControl, callerOf, developerOf } from '../http/auth';
+import { type AccessControl, actorOf, callerOf, developerOf } from '../http/auth';
 import { IdParams, operation } from './schemas';
 
 /**
@@ -16,8 +23,9 @@ export function applicationRoutes(applications: ApplicationService, access: Acce
     app.post<{ Body: ApplicationInput; Headers: Static<typeof IdempotencyHeaders> }>(
       '/v2/applications',
       operation(access.developer, {
-        summary: 'Create an application (registers its client at the IdP)',
-        description: 'the client secret is in this response only',
+        summary: 'Create an application (registers its client at the IdP, or takes an existing client the developer proves they hold)',
+        description:
+          'the client secret is in this response only (an Idempotency-Key replay answers the same application without it, and says so in replayed). Self-managed strategies: client_id and client_secret, checked by one client_credentials request at the issuer; the secret is not stored',
         tags,
         body: ApplicationInput,
         headers: IdempotencyHeaders,
@@ -26,6 +34,19 @@ export function applicationRoutes(applications: ApplicationService, access: Acce
       }),
       async (request, reply) =>
         reply.code(201).send(await applications.create(developerOf(request), request.body, request.headers['idempotency-key'])),
+    );
+    app.post<{ Params: Static<typeof IdParams>; Body: ClaimedApplicationInput }>(
+      '/v2/developers/:id/applications',
+      operation(access.admin, {
+        summary: "Claim an existing IdP client as a developer's application, without proof (marked unverified)",
+        description: 'auth strategies without a DCR provider only; a client ID that belongs to an application is a 409',
+        tags,
+        params: IdParams,
+        body: ClaimedApplicationInput,
+        response: { 201: Application },
+        errors: [404, 409],
+      }),
+      async (request, reply) => reply.code(201).send(await applications.claim(request.params.id, request.body, actorOf(request))),
     );
     app.get<{ Querystring: ApplicationListQuery }>(
       '/v2/applications',
@@ -53,7 +74,7 @@ export function applicationRoutes(applications: ApplicationService, access: Acce
         response: { 200: Application },
         errors: [404],
       }),
-      async (request) => applications.update(developerOf(request), request.params.id, request.body),
+      async (request) => applications.update(developerOf(request), request.params.id, request.body, actorOf(request)),
     );
     app.delete<{ Params: Static<typeof IdParams> }>(
       '/v2/applications/:id',
@@ -92,7 +113,7 @@ export function applicationRoutes(applications: ApplicationService, access: Acce
           response: { 200: Application },
           errors: [404, 409],
         }),
-        async (request) => applications.setEnabled(request.params.id, enabled),
+        async (request) => applications.setEnabled(request.params.id, enabled, actorOf(request)),
       );
     }
   };

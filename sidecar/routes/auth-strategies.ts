@@ -3,7 +3,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { AuthStrategyService } from '../domain/auth-strategies';
 import { AuthStrategy, AuthStrategyInput, AuthStrategyListQuery, AuthStrategyPatch } from '../domain/shapes/auth-strategies';
 import { ListOf } from '../domain/shapes/common';
-import type { Access } from '../http/auth';
+import { type Access, actorOf } from '../http/auth';
 import { IdParams, operation } from './schemas';
 
 /** `/v2/application-auth-strategies`: admin only. */
@@ -14,7 +14,7 @@ export function authStrategyRoutes(strategies: AuthStrategyService, admin: Acces
     app.post<{ Body: AuthStrategyInput }>(
       base,
       operation(admin, { summary: 'Create an auth strategy', tags, body: AuthStrategyInput, response: { 201: AuthStrategy }, errors: [409] }),
-      async (request, reply) => reply.code(201).send(await strategies.create(request.body)),
+      async (request, reply) => reply.code(201).send(await strategies.create(request.body, actorOf(request))),
     );
     app.get<{ Querystring: AuthStrategyListQuery }>(
       base,
@@ -37,13 +37,13 @@ export function authStrategyRoutes(strategies: AuthStrategyService, admin: Acces
         response: { 200: AuthStrategy },
         errors: [404, 409],
       }),
-      async (request) => strategies.update(request.params.id, request.body),
+      async (request) => strategies.update(request.params.id, request.body, actorOf(request)),
     );
     app.delete<{ Params: Static<typeof IdParams> }>(
       `${base}/:id`,
       operation(admin, { summary: 'Delete an auth strategy', tags, params: IdParams, response: { 204: Type.Null() }, errors: [404, 409] }),
       async (request, reply) => {
-        await strategies.delete(request.params.id);
+        await strategies.delete(request.params.id, actorOf(request));
         return reply.code(204).send();
       },
     );

@@ -3,7 +3,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { RegistrationService } from '../domain/registrations';
 import { ListOf, PageQuery } from '../domain/shapes/common';
 import { Decision, Registration, RegistrationInput, RegistrationListQuery } from '../domain/shapes/registrations';
-import { type AccessControl, callerOf, developerOf } from '../http/auth';
+import { type AccessControl, actorOf, callerOf, developerOf } from '../http/auth';
 import { IdParams, operation } from './schemas';
 
 const RegistrationParams = Type.Object({ id: Type.String({ format: 'uuid' }), rid: Type.String({ format: 'uuid' }) });
@@ -24,7 +24,7 @@ export function registrationRoutes(registrations: RegistrationService, access: A
         response: { 201: Registration },
         errors: [404, 409],
       }),
-      async (request, reply) => reply.code(201).send(await registrations.request(developerOf(request), request.params.id, request.body)),
+      async (request, reply) => reply.code(201).send(await registrations.request(developerOf(request), request.params.id, request.body, actorOf(request))),
     );
     app.get<{ Params: Static<typeof IdParams>; Querystring: PageQuery }>(
       path,
@@ -42,13 +42,28 @@ export function registrationRoutes(registrations: RegistrationService, access: A
       `${path}/:rid`,
       operation(access.admin, {
         summary: 'Approve, reject or revoke a registration',
+        description: 'pending -> approved | rejected, approved -> revoked; any other move is a 409',
         tags,
         params: RegistrationParams,
         body: Decision,
         response: { 200: Registration },
+        errors: [404, 409],
+      }),
+      async (request) => registrations.decide(request.params.id, request.params.rid, request.body, actorOf(request)),
+    );
+    app.delete<{ Params: Static<typeof RegistrationParams> }>(
+      `${path}/:rid`,
+      operation(access.developer, {
+        summary: 'Withdraw a registration (in any state; it is deleted)',
+        tags,
+        params: RegistrationParams,
+        response: { 204: Type.Null() },
         errors: [404],
       }),
-      async (request) => registrations.decide(request.params.id, request.params.rid, request.body),
+      async (request, reply) => {
+        await registrations.withdraw(developerOf(request), request.params.id, request.params.rid, actorOf(request));
+        return reply.code(204).send();
+      },
     );
     app.get<{ Querystring: RegistrationListQuery }>(
       '/v2/registrations',

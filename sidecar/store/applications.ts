@@ -7,7 +7,7 @@ import type { ApplicationRow } from './schema';
 export type NewApplication = Pick<
   Application,
   'developer_id' | 'auth_strategy_id' | 'name' | 'description' | 'client_id' | 'redirect_uris' | 'idp_secrets'
->;
+> & { client_verified?: boolean };
 /** An application as the gateway sees it. */
 export interface GatewayMapping {
   application: { id: string; name: string; status: ApplicationStatus };
@@ -30,6 +30,7 @@ export function applicationRepository(ctx: StoreContext) {
     redirect_uris: JSON.parse(row.redirect_uris),
     idp_secrets: row.idp_secrets === null ? null : decryptJson(cipher, row.idp_secrets),
     status: row.status as ApplicationStatus,
+    client_verified: row.client_verified === 1,
   });
   const findBy = async (column: 'id' | 'client_id', value: string) => {
     const row = await db.selectFrom('applications').selectAll().where(column, '=', value).executeTakeFirst();
@@ -90,6 +91,7 @@ export function applicationRepository(ctx: StoreContext) {
         redirect_uris: JSON.stringify(input.redirect_uris),
         idp_secrets: input.idp_secrets === null ? null : encryptJson(cipher, input.idp_secrets),
         status: 'active',
+        client_verified: input.client_verified === false ? 0 : 1,
         deletion_attempts: 0,
         next_deletion_at: null,
         last_error: null,

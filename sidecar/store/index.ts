@@ -1,4 +1,6 @@
 import { Kysely, sql } from 'kysely';
+import { apiRepository } from './apis';
+import { auditRepository } from './audit';
 import type { Cipher } from '../crypto/cipher';
 import { accountTokenRepository } from './account-tokens';
 import { applicationRepository } from './applications';
@@ -8,7 +10,9 @@ import { developerRepository } from './developers';
 import type { DatabaseDialect } from './dialect';
 import { idempotencyRepository } from './idempotency';
 import { migrateToLatest } from './migrations';
+import { portalViewRepository } from './portal-views';
 import { providerRepository } from './providers';
+import { publicationRepository } from './publications';
 import { rateLimitRepository } from './rate-limits';
 import { registrationCheckRepository } from './registration-checks';
 import { registrationRepository } from './registrations';
@@ -22,10 +26,8 @@ export interface StoreOptions {
   now?: () => Date;
 }
 
-/** The one query layer: a repository per resource over one Kysely instance, whatever the database. */
-export function openStore({ dialect, cipher, now = () => new Date() }: StoreOptions) {
-  const db = new Kysely<Database>({ dialect: dialect.dialect });
-  const ctx: StoreContext = { db, dialect, cipher, now };
+/** A repository per resource, over the database or over one transaction. */
+function repositories(ctx: StoreContext) {
   return {
     providers: providerRepository(ctx),
     strategies: strategyRepository(ctx),
@@ -38,6 +40,27 @@ export function openStore({ dialect, cipher, now = () => new Date() }: StoreOpti
     sessions: sessionRepository(ctx),
     accountTokens: accountTokenRepository(ctx),
     rateLimits: rateLimitRepository(ctx),
+    apis: apiRepository(ctx),
+    publications: publicationRepository(ctx),
+    portalViews: portalViewRepository(ctx),
+    audit: auditRepository(ctx),
+  };
+}
+
+export type Repositories = ReturnType<typeof repositories>;
+
+/** The one query layer: a repository per resource over one Kysely instance, whatever the database. */
+export function openStore({ dialect, cipher, now = () => new Date() }: StoreOptions) {
+  const db = new Kysely<Database>({ dialect: dialect.dialect });
+  const ctx: StoreContext = { db, dialect, cipher, now };
+  return {
+    ...repositories(ctx),
+    /**
+     * Runs `work` in one transaction: every write through its repositories commits together or not at all (a
+     * change and its audit row). Inside, use only these repositories: on SQLite the outer ones wait for it.
+     */
+    transaction: <T>(work: (tx: Repositories) => Promise<T>): Promise<T> =>
+      db.transaction().execute((trx) => work(repositories({ ...ctx, db: trx }))),
     migrate: async () => migrateToLatest(db as Kysely<unknown>, await dialect.schemaOf?.(db)),
     /** Resolves when the database answers a query (readiness). */
     async ping(): Promise<void> {

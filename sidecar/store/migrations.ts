@@ -155,6 +155,60 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('application_creations').addColumn('reserved_until', 'text').execute();
     },
   },
+  '0005_apis': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('apis')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull().unique())
+        .addColumn('description', 'text')
+        .addColumn('version', 'text')
+        .addColumn('slug', 'text', (c) => c.notNull().unique())
+        .addColumn('spec_content', 'text')
+        .addColumn('labels', 'text', (c) => c.notNull())
+        .addColumn('attributes', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('publications')
+        .addColumn('api_id', 'text', (c) => c.notNull().references('apis.id').onDelete('cascade'))
+        .addColumn('portal_id', 'text', (c) => c.notNull())
+        .addColumn('auth_strategy_id', 'text', (c) => c.references('auth_strategies.id'))
+        .addColumn('visibility', 'text', (c) => c.notNull())
+        .addColumn('auto_approve_registrations', 'integer')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('publications_pk', ['api_id', 'portal_id'])
+        .execute();
+    },
+  },
+  '0006_client_verified': {
+    async up(db: Kysely<unknown>) {
+      // 1: the developer proved they hold the client (or the sidecar registered it); 0: an admin's unverified claim.
+      await db.schema.alterTable('applications').addColumn('client_verified', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+    },
+  },
+  '0007_audit_events': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('audit_events')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('actor_type', 'text', (c) => c.notNull())
+        .addColumn('actor_id', 'text', (c) => c.notNull())
+        .addColumn('address', 'text')
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('resource_type', 'text', (c) => c.notNull())
+        .addColumn('resource_id', 'text', (c) => c.notNull())
+        // No foreign keys: the trail outlives what it describes.
+        .addColumn('application_id', 'text')
+        .addColumn('before', 'text')
+        .addColumn('after', 'text')
+        .execute();
+      await db.schema.createIndex('audit_events_application').on('audit_events').columns(['application_id', 'created_at']).execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -44,7 +44,8 @@ export interface Developer extends Timestamps {
 
 export type ApplicationStatus = 'active' | 'disabled' | 'pending_deletion';
 
-export interface Application extends Omit<ApplicationRow, 'redirect_uris' | 'idp_secrets' | 'status'> {
+export interface Application extends Omit<ApplicationRow, 'redirect_uris' | 'idp_secrets' | 'status' | 'client_verified'> {
+  client_verified: boolean;
   redirect_uris: string[];
   /** What the IdP gave us to manage the client later; encrypted at rest. */
   idp_secrets: Record<string, string> | null;
@@ -71,3 +72,26 @@ export interface PageOf<T> {
 }
 
 export type RegistrationCheck = RegistrationCheckRow;
+
+export interface Api extends Timestamps {
+  id: string;
+  /** The kong.yml service name. */
+  name: string;
+  description: string | null;
+  version: string | null;
+  slug: string;
+  spec_content: string | null;
+  labels: Record<string, string>;
+  attributes: Record<string, unknown>;
+}
+
+export type Visibility = 'public' | 'private';
+
+export interface Publication extends Timestamps {
+  api_id: string;
+  portal_id: string;
+  auth_strategy_id: string | null;
+  visibility: Visibility;
+  /** null: the auth strategy's auto_approve decides. */
+  auto_approve_registrations: boolean | null;
+}

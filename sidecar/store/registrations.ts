@@ -42,14 +42,29 @@ export function registrationRepository(ctx: StoreContext) {
       const filtered = filter.status === undefined ? base : base.where('status', '=', filter.status);
       return paginate(filtered, page, toRecord, sql`case when status = 'pending' then 0 else 1 end`);
     },
-    async setStatus(applicationId: string, id: string, status: RegistrationStatus) {
-      await db
+    async ofService(applicationId: string, service: string): Promise<Registration | undefined> {
+      const row = await db
+        .selectFrom('registrations')
+        .selectAll()
+        .where('application_id', '=', applicationId)
+        .where('service', '=', service)
+        .executeTakeFirst();
+      return row && toRecord(row);
+    },
+    /** Moves the registration from `from` to `to`; undefined when it is not (or no longer) in `from`. */
+    async transition(applicationId: string, id: string, from: RegistrationStatus, to: RegistrationStatus) {
+      const result = await db
         .updateTable('registrations')
-        .set({ status, updated_at: ctx.now().toISOString() })
+        .set({ status: to, updated_at: ctx.now().toISOString() })
         .where('application_id', '=', applicationId)
         .where('id', '=', id)
-        .execute();
-      return get(applicationId, id);
+        .where('status', '=', from)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n ? get(applicationId, id) : undefined;
+    },
+    async delete(applicationId: string, id: string): Promise<boolean> {
+      const result = await db.deleteFrom('registrations').where('application_id', '=', applicationId).where('id', '=', id).executeTakeFirst();
+      return result.numDeletedRows > 0n;
     },
   };
 }

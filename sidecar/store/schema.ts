@@ -11,6 +11,9 @@ export interface Database {
   idempotency_keys: IdempotencyKeyRow;
   application_creations: ApplicationCreationRow;
   registration_checks: RegistrationCheckRow;
+  apis: ApiRow;
+  publications: PublicationRow;
+  audit_events: AuditEventRow;
   sessions: SessionRow;
   account_tokens: AccountTokenRow;
   rate_limit_events: RateLimitEventRow;
@@ -73,6 +76,8 @@ export interface ApplicationRow {
   /** Encrypted JSON of what the IdP gave us to manage the client later (e.g. a registration access token). */
   idp_secrets: string | null;
   status: string;
+  /** 1: a client the sidecar registered or the developer proved they hold; 0: claimed by an admin without proof. */
+  client_verified: number;
   deletion_attempts: number;
   next_deletion_at: string | null;
   last_error: string | null;
@@ -120,6 +125,53 @@ export interface RegistrationCheckRow {
   /** When to look for the client at the IdP next. */
   check_at: string;
   attempts: number;
+}
+
+/** An API of the catalog: a gateway service of Kong's declarative file, by its name. */
+export interface ApiRow {
+  id: string;
+  /** The kong.yml service name, as the plugin matches it. */
+  name: string;
+  description: string | null;
+  version: string | null;
+  slug: string;
+  /** The OpenAPI document, as given. */
+  spec_content: string | null;
+  labels: string;
+  attributes: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** An API published to the (one) portal. */
+export interface PublicationRow {
+  api_id: string;
+  portal_id: string;
+  auth_strategy_id: string | null;
+  visibility: string;
+  /** 0/1, or null: the auth strategy's auto_approve decides. */
+  auto_approve_registrations: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One change, written in the transaction of the change: who, what, when, before and after (never a secret). */
+export interface AuditEventRow {
+  id: string;
+  created_at: string;
+  /** admin | developer */
+  actor_type: string;
+  /** The developer's id, or the admin token's id. */
+  actor_id: string;
+  address: string | null;
+  /** e.g. registration.decided */
+  action: string;
+  resource_type: string;
+  resource_id: string;
+  /** The application the change concerns, if any: its developer reads these. */
+  application_id: string | null;
+  before: string | null;
+  after: string | null;
 }
 
 /** A signed-in browser: only the SHA-256 of the cookie's id, and the face (portal or console) it was issued for. */

@@ -48,7 +48,7 @@ async function application(s: Stack, client: OktaClient, service: string, status
   const created = await s.dev.call({
     method: 'POST',
     url: '/v2/applications',
-    payload: { name: `app-${client.client_id}`, auth_strategy_id: s.strategyId, client_id: client.client_id },
+    payload: { name: `app-${client.client_id}`, auth_strategy_id: s.strategyId, client_id: client.client_id, client_secret: client.client_secret },
   });
   expect(created.statusCode).toBe(201);
   const app = created.json() as { id: string; name: string };

@@ -192,7 +192,7 @@ describe.each(testDatabases)('sidecar store on %s', (_name, createDatabase) => {
     const app = await application(dev.id, (await strategy(null)).id);
     const orders = await store.registrations.create(app.id, 'orders', 'pending');
     await store.registrations.create(app.id, 'billing', 'approved');
-    await store.registrations.setStatus(app.id, orders.id, 'approved');
+    await store.registrations.transition(app.id, orders.id, 'pending', 'approved');
     expect(await store.applications.gatewayMapping(app.client_id)).toEqual({
       application: { id: app.id, name: app.name, status: 'active' },
       developer: { id: dev.id, email: dev.email, status: 'approved' },

@@ -114,9 +114,10 @@ describe('sidecar /v2/application-auth-strategies', () => {
     const { dcr_provider_id: _id, ...selfManaged } = strategy();
     const created = (await create(selfManaged)).json();
     const dev = await developer(sidecar);
-    const app = await dev.call({
+    // An admin's claim: this strategy's issuer does not exist, so a developer could not prove the client.
+    const app = await sidecar.admin({
       method: 'POST',
-      url: '/v2/applications',
+      url: `/v2/developers/${dev.id}/applications`,
       payload: { name: 'uses-it', auth_strategy_id: created.id, client_id: `existing-${created.id}` },
     });
     expect(app.statusCode).toBe(201);

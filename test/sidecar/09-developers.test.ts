@@ -92,10 +92,10 @@ describe('sidecar /v2/developers', () => {
       url: '/v2/application-auth-strategies',
       payload: { name: `self-${developer.id}`, display_name: 'Self', strategy_type: 'openid_connect', configs: { 'openid-connect': { issuer: 'https://idp.example.com' } } },
     });
-    const app = await sidecar.app.inject({
+    // An admin's claim: this strategy's issuer does not exist, so the developer could not prove the client.
+    const app = await sidecar.admin({
       method: 'POST',
-      url: '/v2/applications',
-      headers: { authorization: `Bearer ${developer.token}` },
+      url: `/v2/developers/${developer.id}/applications`,
       payload: { name: 'kept', auth_strategy_id: strategy.json().id, client_id: `existing-${developer.id}` },
     });
     expect(app.statusCode).toBe(201);

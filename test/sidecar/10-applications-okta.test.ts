@@ -136,14 +136,19 @@ describe('sidecar applications with the okta driver', () => {
   });
 
   describe('Idempotency-Key', () => {
-    it('returns the first 201 again for a retry with the same key and body, registering one client', async () => {
+    it('returns the first 201 again, without the secret and saying so, for a retry with the same key and body, registering one client', async () => {
       const name = `idem-${Date.now()}`;
       const headers = { 'idempotency-key': `key-${name}` };
       const first = await createApp(alice, name, headers);
       const second = await createApp(alice, name, headers);
       expect(first.statusCode).toBe(201);
       expect(second.statusCode).toBe(201);
-      expect(second.json()).toEqual(first.json());
+      const { client_secret: secret, ...application } = first.json();
+      expect(secret).toEqual(expect.any(String));
+      expect(second.json()).toEqual({
+        ...application,
+        replayed: 'the answer to an earlier request with this Idempotency-Key: the client secret was in that answer only',
+      });
       expect(await idpClientsNamed(`${CLIENT_NAME_PREFIX}${name}`)).toHaveLength(1);
     });
 

@@ -141,13 +141,75 @@ describe('sidecar registrations and the gateway lookup', () => {
       const response = await alice.call({
         method: 'POST',
         url: '/v2/applications',
-        payload: { name: 'existing', auth_strategy_id: selfManaged, client_id: client.client_id },
+        payload: { name: 'existing', auth_strategy_id: selfManaged, client_id: client.client_id, client_secret: client.client_secret },
       });
       expect(response.statusCode).toBe(201);
       expect(response.json()).toMatchObject({ client_id: client.client_id, status: 'active' });
       expect(response.json()).not.toHaveProperty('client_secret');
       expect((await okta.control.stats()).clients).toBe(0);
       expect((await lookup(client.client_id)).json().application.name).toBe('existing');
+    });
+
+    const claimWith = (who: TestDeveloper, payload: object) =>
+      who.call({ method: 'POST', url: '/v2/applications', payload: { name: 'proof', auth_strategy_id: selfManaged, ...payload } });
+
+    it('returns 201 with client_verified true once the secret proves the client, and never answers or keeps the secret', async () => {
+      const client = await okta.dcr.createClient();
+      const response = await claimWith(alice, { client_id: client.client_id, client_secret: client.client_secret });
+      expect(response.statusCode).toBe(201);
+      expect(response.json().client_verified).toBe(true);
+      expect(response.body).not.toContain(client.client_secret);
+      expect(await sidecar.database.rawContents()).not.toContain(client.client_secret);
+    });
+
+    it('returns 400 naming client_secret when the issuer refuses it, and stores nothing', async () => {
+      const client = await okta.dcr.createClient();
+      const response = await claimWith(alice, { client_id: client.client_id, client_secret: 'not-the-secret' });
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({ invalid_parameters: [{ field: 'client_secret', reason: 'the issuer refused these client credentials (invalid_client)' }] });
+      expect((await sidecar.admin({ url: `/v2/applications?filter[client_id]=${client.client_id}` })).json().data).toEqual([]);
+      expect((await claimWith(alice, { client_id: client.client_id })).json().invalid_parameters[0].field).toBe('client_secret');
+    });
+
+    it("returns 400 naming client_id when the token's credential claim does not name it", async () => {
+      const client = await okta.dcr.createClient();
+      const strategy = await sidecar.admin({
+        method: 'POST',
+        url: '/v2/application-auth-strategies',
+        payload: {
+          name: `other-claim-${client.client_id}`,
+          display_name: 'Other claim',
+          strategy_type: 'openid_connect',
+          configs: { 'openid-connect': { issuer: okta.issuer, credential_claim: ['app_client_id'], scopes: ['api:read'] } },
+        },
+      });
+      const response = await claimWith(alice, { auth_strategy_id: strategy.json().id, client_id: client.client_id, client_secret: client.client_secret });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().invalid_parameters[0]).toEqual({ field: 'client_id', reason: "is not the client the issuer's token names for this secret" });
+    });
+
+    it('returns 409 to another developer proving a client already used, without naming its owner', async () => {
+      const client = await okta.dcr.createClient();
+      const proof = { client_id: client.client_id, client_secret: client.client_secret };
+      expect((await claimWith(alice, proof)).statusCode).toBe(201);
+      const bob = await developer(sidecar);
+      const response = await claimWith(bob, proof);
+      expect(response.statusCode).toBe(409);
+      expect(response.json().detail).toBe(`client ID ${client.client_id} already belongs to an application`);
+      expect(response.body).not.toContain(alice.id);
+    });
+
+    it('returns 201 with client_verified false to an admin claim without proof, 400 for a DCR strategy, 404 for an unknown developer', async () => {
+      const claim = (developerId: string, payload: object) =>
+        sidecar.admin({ method: 'POST', url: `/v2/developers/${developerId}/applications`, payload: { name: 'claimed', ...payload } });
+      const clientId = `unproven-${process.pid}`;
+      const claimed = await claim(alice.id, { auth_strategy_id: selfManaged, client_id: clientId });
+      expect(claimed.statusCode).toBe(201);
+      expect(claimed.json()).toMatchObject({ developer_id: alice.id, client_id: clientId, client_verified: false });
+      expect((await lookup(clientId)).statusCode).toBe(200);
+      expect((await claim(alice.id, { auth_strategy_id: strategyId, client_id: 'x' })).json().invalid_parameters[0].field).toBe('auth_strategy_id');
+      expect((await claim('00000000-0000-4000-8000-000000000000', { auth_strategy_id: selfManaged, client_id: 'y' })).statusCode).toBe(404);
+      expect((await alice.call({ method: 'POST', url: `/v2/developers/${alice.id}/applications`, payload: {} })).statusCode).toBe(403);
     });
 
     it('returns 400 naming client_id when it is missing', async () => {
@@ -158,7 +220,7 @@ describe('sidecar registrations and the gateway lookup', () => {
 
     it('returns 409 when the client ID already belongs to an application', async () => {
       const client = await okta.dcr.createClient();
-      const body = { name: 'x', auth_strategy_id: selfManaged, client_id: client.client_id };
+      const body = { name: 'x', auth_strategy_id: selfManaged, client_id: client.client_id, client_secret: client.client_secret };
       expect((await alice.call({ method: 'POST', url: '/v2/applications', payload: body })).statusCode).toBe(201);
       expect((await alice.call({ method: 'POST', url: '/v2/applications', payload: body })).statusCode).toBe(409);
     });
@@ -166,7 +228,11 @@ describe('sidecar registrations and the gateway lookup', () => {
     it('returns 409 on refresh-secret and leaves the IdP client alone on delete', async () => {
       const client = await okta.dcr.createClient();
       const app = (
-        await alice.call({ method: 'POST', url: '/v2/applications', payload: { name: 'x', auth_strategy_id: selfManaged, client_id: client.client_id } })
+        await alice.call({
+          method: 'POST',
+          url: '/v2/applications',
+          payload: { name: 'x', auth_strategy_id: selfManaged, client_id: client.client_id, client_secret: client.client_secret },
+        })
       ).json();
       expect((await alice.call({ method: 'POST', url: `/v2/applications/${app.id}/refresh-secret` })).statusCode).toBe(409);
       expect((await alice.call({ method: 'DELETE', url: `/v2/applications/${app.id}` })).statusCode).toBe(204);

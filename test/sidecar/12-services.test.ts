@@ -43,9 +43,10 @@ describe.each(testDatabases)('sidecar gateway services on %s', (_name, createDat
   const asAlice = (app: { inject: TestSidecar['app']['inject'] }, options: { method?: 'GET' | 'POST'; url: string; payload?: object }) =>
     app.inject({ ...options, headers: { authorization: `Bearer ${alice.token}` } });
   const createApp = async () => {
-    const response = await alice.call({
+    // An admin's claim: the strategy's issuer does not exist, so Alice could not prove the client.
+    const response = await unchecked.admin({
       method: 'POST',
-      url: '/v2/applications',
+      url: `/v2/developers/${alice.id}/applications`,
       payload: { name: 'app', auth_strategy_id: strategyId, client_id: `existing-${process.pid}-${++counter}` },
     });
     expect(response.statusCode).toBe(201);

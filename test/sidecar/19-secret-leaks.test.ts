@@ -27,6 +27,8 @@ describe.each(testDatabases)('sidecar secrets on %s', (_name, createDatabase) =>
   let portal: FastifyInstance;
   const secrets = new Set<string>();
   const laterResponses: LightMyRequestResponse[] = [];
+  /** The Idempotency-Key replays of the creations. */
+  const replays: LightMyRequestResponse[] = [];
 
   const keep = (response: LightMyRequestResponse, ...fields: string[]) => {
     for (const field of fields) secrets.add(response.json()[field]);
@@ -71,7 +73,9 @@ describe.each(testDatabases)('sidecar secrets on %s', (_name, createDatabase) =>
         await call({ method: 'POST', url: '/v2/applications', payload: { name: 'leak', auth_strategy_id: strategyId }, headers: { 'idempotency-key': strategyId } }),
         'client_secret',
       );
-      await call({ method: 'POST', url: '/v2/applications', payload: { name: 'leak', auth_strategy_id: strategyId }, headers: { 'idempotency-key': strategyId } });
+      replays.push(
+        await call({ method: 'POST', url: '/v2/applications', payload: { name: 'leak', auth_strategy_id: strategyId }, headers: { 'idempotency-key': strategyId } }),
+      );
       const stored = await sidecar.store.applications.get(app.id);
       for (const value of Object.values(stored?.idp_secrets ?? {})) if (!value.startsWith('http')) secrets.add(value);
       const refreshed = await call({ method: 'POST', url: `/v2/applications/${app.id}/refresh-secret` });
@@ -157,6 +161,12 @@ describe.each(testDatabases)('sidecar secrets on %s', (_name, createDatabase) =>
     for (const secret of secrets) expect(secret).toEqual(expect.any(String));
   });
 
+  it('answers an Idempotency-Key replay of a creation with 201 and without the secret', () => {
+    // One replay per strategy (okta, HTTP bridge, OpenID Connect).
+    expect(replays.map((r) => r.statusCode)).toEqual([201, 201, 201]);
+    for (const response of replays) for (const secret of secrets) expect(response.body).not.toContain(secret);
+  });
+
   it('shows no secret in any response after creation', () => {
     expect(laterResponses.every((r) => r.statusCode === 200)).toBe(true);
     for (const response of laterResponses) for (const secret of secrets) expect(response.body).not.toContain(secret);
@@ -166,6 +176,16 @@ describe.each(testDatabases)('sidecar secrets on %s', (_name, createDatabase) =>
     const contents = await sidecar.database.rawContents();
     expect(contents).toContain('leak');
     for (const secret of secrets) expect(contents).not.toContain(secret);
+  });
+
+  it('keeps an audit row of each change, no secret in any of them (nor in the admin trail answer)', async () => {
+    const trail = await sidecar.admin({ url: '/v2/audit-events?page[size]=100' });
+    expect(trail.json().data.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['registration.requested', 'registration.approved']));
+    const rows = JSON.stringify((await sidecar.store.audit.list({ number: 1, size: 100 }, {})).items);
+    for (const secret of secrets) {
+      expect(rows).not.toContain(secret);
+      expect(trail.body).not.toContain(secret);
+    }
   });
 
   it('writes no secret to the logs, even at trace level', () => {

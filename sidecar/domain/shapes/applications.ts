@@ -1,16 +1,30 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Body, Filter, FilteredPageQuery, Name } from './common';
 
-export const ApplicationInput = Body({
+const applicationFields = {
   name: Name({ maxLength: 200 }),
   description: Type.Optional(Type.String({ maxLength: 2000 })),
   auth_strategy_id: Type.String({ format: 'uuid' }),
   redirect_uris: Type.Optional(Type.Array(Type.String({ format: 'uri' }), { maxItems: 20 })),
-  client_id: Type.Optional(
-    Type.String({ minLength: 1, maxLength: 255, description: 'self-managed strategies only: the client ID of an existing IdP client' }),
+};
+const ClientId = (description: string) => Type.String({ minLength: 1, maxLength: 255, description });
+
+export const ApplicationInput = Body({
+  ...applicationFields,
+  client_id: Type.Optional(ClientId('self-managed strategies only: the client ID of an existing IdP client')),
+  client_secret: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 1024,
+      description: "self-managed strategies only: the client's secret, as proof (one client_credentials request at the issuer); never stored",
+    }),
   ),
 });
 export type ApplicationInput = Static<typeof ApplicationInput>;
+
+/** An admin's claim of an existing client for a developer, without proof: the application is marked unverified. */
+export const ClaimedApplicationInput = Body({ ...applicationFields, client_id: ClientId('the client ID of an existing IdP client') });
+export type ClaimedApplicationInput = Static<typeof ClaimedApplicationInput>;
 
 export const ApplicationPatch = Body({
   name: Type.Optional(Name({ maxLength: 200 })),
@@ -30,8 +44,10 @@ export const Application = Type.Object({
   auth_strategy_id: Type.String(),
   client_id: Type.String(),
   client_secret: Type.Optional(Type.String({ description: 'only right after creation or a refresh' })),
+  replayed: Type.Optional(Type.String({ description: 'only on an Idempotency-Key replay, which never has the secret: says so' })),
   redirect_uris: Type.Array(Type.String()),
   status: ApplicationStatus,
+  client_verified: Type.Boolean({ description: 'false: an admin claimed this client for the developer without proof' }),
   created_at: Type.String(),
   updated_at: Type.String(),
 });

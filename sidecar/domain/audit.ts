@@ -1,0 +1,30 @@
+import type { Store } from '../store';
+import type { ApplicationService } from './applications';
+import type { Caller } from './callers';
+import { type PageQuery, listPage } from './shapes/common';
+import type { AuditQuery } from './shapes/audit';
+
+/** Reading the audit trail: the admin all of it, a developer what concerns their own applications. */
+export function auditService(store: Store, applications: Pick<ApplicationService, 'reach'>) {
+  return {
+    list: (query: AuditQuery) =>
+      listPage(
+        query,
+        (page) =>
+          store.audit.list(page, {
+            actor_id: query['filter[actor_id]'],
+            resource_type: query['filter[resource_type]'],
+            resource_id: query['filter[resource_id]'],
+            application_id: query['filter[application_id]'],
+            action: query['filter[action]'],
+          }),
+        (event) => event,
+      ),
+    async ofApplication(caller: Caller, applicationId: string, query: PageQuery) {
+      const application = await applications.reach(caller, applicationId);
+      return listPage(query, (page) => store.audit.list(page, { application_id: application.id }), (event) => event);
+    },
+  };
+}
+
+export type AuditService = ReturnType<typeof auditService>;

@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import { type StoreContext, paginate } from './context';
+import { constrained } from './errors';
+import type { Api, PageOf, PageRequest } from './records';
+import type { ApiRow } from './schema';
+
+export type NewApi = Omit<Api, 'id' | 'created_at' | 'updated_at'>;
+
+/** The catalog's APIs, each a gateway service by name. */
+export function apiRepository(ctx: StoreContext) {
+  const { db } = ctx;
+  const toRecord = (row: ApiRow): Api => ({ ...row, labels: JSON.parse(row.labels), attributes: JSON.parse(row.attributes) });
+  const findBy = async (column: 'id' | 'name', value: string) => {
+    const row = await db.selectFrom('apis').selectAll().where(column, '=', value).executeTakeFirst();
+    return row && toRecord(row);
+  };
+  return {
+    get: (id: string) => findBy('id', id),
+    getByName: (name: string) => findBy('name', name),
+    async create(input: NewApi): Promise<Api> {
+      const now = ctx.now().toISOString();
+      const row: ApiRow = {
+        id: randomUUID(),
+        ...input,
+        labels: JSON.stringify(input.labels),
+        attributes: JSON.stringify(input.attributes),
+        created_at: now,
+        updated_at: now,
+      };
+      await constrained(ctx.dialect, () => db.insertInto('apis').values(row).execute());
+      return toRecord(row);
+    },
+    /** One page, optionally only the API of exactly this name. */
+    list(page: PageRequest, filter: { name?: string | undefined } = {}): Promise<PageOf<Api>> {
+      const base = db.selectFrom('apis');
+      return paginate(filter.name === undefined ? base : base.where('name', '=', filter.name), page, toRecord);
+    },
+  };
+}

@@ -1,0 +1,114 @@
+import { type SelectQueryBuilder, sql } from 'kysely';
+import type { StoreContext } from './context';
+import type { ApplicationStatus, PageOf, PageRequest, RegistrationStatus } from './records';
+import type { Database } from './schema';
+
+/** A registration with the names of its API and application, as Konnect's portal lists them. */
+export interface RegistrationView {
+  id: string;
+  status: RegistrationStatus;
+  api: { id: string; name: string };
+  application: { id: string; name: string };
+  created_at: string;
+  updated_at: string;
+}
+
+/** An application with its auth strategy and developer. */
+export interface ApplicationView {
+  id: string;
+  name: string;
+  description: string | null;
+  client_id: string;
+  status: ApplicationStatus;
+  auth_strategy: { id: string; name: string };
+  developer: { id: string; email: string };
+  created_at: string;
+  updated_at: string;
+}
+
+/** The joined reads of the portal's admin views (one query a page, not one per item). */
+export function portalViewRepository(ctx: StoreContext) {
+  const { db } = ctx;
+  const registrations = (filter: { status?: RegistrationStatus | undefined; id?: string }) => {
+    let base = db
+      .selectFrom('registrations as r')
+      .innerJoin('apis as a', 'a.name', 'r.service')
+      .innerJoin('applications as p', 'p.id', 'r.application_id');
+    if (filter.status !== undefined) base = base.where('r.status', '=', filter.status);
+    if (filter.id !== undefined) base = base.where('r.id', '=', filter.id);
+    return base;
+  };
+  const registrationColumns = [
+    'r.id',
+    'r.status',
+    'r.created_at',
+    'r.updated_at',
+    'a.id as api_id',
+    'a.name as api_name',
+    'p.id as application_id',
+    'p.name as application_name',
+  ] as const;
+  type RegistrationJoin = {
+    id: string; status: string; created_at: string; updated_at: string;
+    api_id: string; api_name: string; application_id: string; application_name: string;
+  };
+  const toRegistration = (row: RegistrationJoin): RegistrationView => ({
+    id: row.id,
+    status: row.status as RegistrationStatus,
+    api: { id: row.api_id, name: row.api_name },
+    application: { id: row.application_id, name: row.application_name },
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  });
+  const total = async (base: SelectQueryBuilder<Database, any, object>) =>
+    Number((await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()).total);
+
+  return {
+    /** Registrations for services that are APIs of the catalog, pending first. */
+    async registrations(page: PageRequest, filter: { status?: RegistrationStatus | undefined }): Promise<PageOf<RegistrationView>> {
+      const rows = await registrations(filter)
+        .select(registrationColumns)
+        .orderBy(sql`case when r.status = 'pending' then 0 else 1 end`)
+        .orderBy('r.created_at')
+        .orderBy('r.id')
+        .limit(page.size)
+        .offset((page.number - 1) * page.size)
+        .execute();
+      return { items: rows.map(toRegistration), total: await total(registrations(filter)) };
+    },
+    async registration(id: string): Promise<RegistrationView | undefined> {
+      const row = await registrations({ id }).select(registrationColumns).executeTakeFirst();
+      return row && toRegistration(row);
+    },
+    async applications(page: PageRequest): Promise<PageOf<ApplicationView>> {
+      const base = db
+        .selectFrom('applications as p')
+        .innerJoin('auth_strategies as s', 's.id', 'p.auth_strategy_id')
+        .innerJoin('developers as d', 'd.id', 'p.developer_id');
+      const rows = await base
+        .select([
+          'p.id', 'p.name', 'p.description', 'p.client_id', 'p.status', 'p.created_at', 'p.updated_at',
+          's.id as strategy_id', 's.name as strategy_name', 'd.id as developer_id', 'd.email as developer_email',
+        ])
+        .orderBy('p.created_at')
+        .orderBy('p.id')
+        .limit(page.size)
+        .offset((page.number - 1) * page.size)
+        .execute();
+      return {
+        items: rows.map((row) => ({
+          id: row.id,
+          name: row.name,
+          description: row.description,
+          client_id: row.client_id,
+          status: row.status as ApplicationStatus,
+          auth_strategy: { id: row.strategy_id, name: row.strategy_name },
+          developer: { id: row.developer_id, email: row.developer_email },
+          created_at: row.created_at,
+          updated_at: row.updated_at,
+        })),
+        total: await total(base),
+      };
+    },
+  };
+}
