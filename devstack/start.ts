@@ -20,8 +20,8 @@ function bootstrapLines(bootstrapped: Bootstrapped | undefined): string[] {
 /** The demo API and its publication as the sidecar has them (a previous run's is left as it is). */
 function publishedLines(bootstrapped: Bootstrapped | undefined): string[] {
   if (!bootstrapped) return [];
-  const { api, publication, strategy } = bootstrapped;
-  const strategies = publication.auth_strategy_ids.map((id) => (id === strategy.id ? strategy.name : id));
+  const { api, publication } = bootstrapped;
+  const strategies = publication.auth_strategy_names;
   const strategyText = strategies.length ? `auth strategy ${strategies.join(', ')}` : 'no auth strategy';
   const approve = publication.auto_approve_registrations;
   const approval =

@@ -25,8 +25,11 @@ export interface Bootstrapped {
   provider: BootstrappedObject;
   strategy: BootstrappedObject;
   api: BootstrappedObject;
-  /** Left as a previous run (or the admin since) made it, when it exists: created is false then. */
-  publication: PublicationSettings & { created: boolean };
+  /**
+   * Left as a previous run (or the admin since) made it, when it exists: created is false then. With the names
+   * of its auth strategies, which an admin may have changed.
+   */
+  publication: PublicationSettings & { created: boolean; auth_strategy_names: string[] };
 }
 
 export interface BootstrapTarget {
@@ -58,12 +61,15 @@ function bodyOf<T>(response: AxiosResponse<T>, status: number): T {
 }
 
 /** The API's publication in our portal, made from `settings` only when it has none. */
-async function lookUpOrPublish(http: AxiosInstance, apiId: string, settings: PublicationSettings): Promise<Bootstrapped['publication']> {
+async function lookUpOrPublish(http: AxiosInstance, apiId: string, settings: PublicationSettings): Promise<PublicationSettings & { created: boolean }> {
   const path = `/v3/apis/${apiId}/publications/${PORTAL.id}`;
   const found = await http.get<PublicationSettings>(path);
   if (found.status !== 404) return { ...bodyOf(found, 200), created: false };
   return { ...bodyOf(await http.put<PublicationSettings>(path, settings), 201), created: true };
 }
+
+const strategyName = async (http: AxiosInstance, id: string) =>
+  bodyOf(await http.get<{ name: string }>(`/v2/application-auth-strategies/${id}`), 200).name;
 
 /**
  * Through the sidecar's admin API, as a person would: a DCR provider for the local Okta, an auth strategy on it,
@@ -106,5 +112,6 @@ export async function bootstrapLocalOkta(target: BootstrapTarget): Promise<Boots
     visibility: 'public',
     auto_approve_registrations: false,
   });
-  return { provider, strategy, api, publication };
+  const names = await Promise.all(publication.auth_strategy_ids.map((id) => (id === strategy.id ? strategy.name : strategyName(http, id))));
+  return { provider, strategy, api, publication: { ...publication, auth_strategy_names: names } };
 }
