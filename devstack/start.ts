@@ -8,11 +8,45 @@ import type { StackSettings } from './stack/settings';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 
+/** One indented line of the summary: a label, then what it is. */
+const detail = (label: string, text: string) => `      ${label.padEnd(27)}${text}`;
+const itemLine = (label: string, { name, id, created }: Bootstrapped['provider']) => detail(label, `${name}  (id ${id}, ${created ? 'created now' : 'from a previous run'})`);
+
 function bootstrapLines(bootstrapped: Bootstrapped | undefined): string[] {
   if (!bootstrapped) return [];
-  const line = (label: string, { name, id, created }: Bootstrapped['provider']) =>
-    `      ${label.padEnd(27)}${name}  (id ${id}, ${created ? 'created now' : 'from a previous run'})`;
-  return [line('DCR provider', bootstrapped.provider), line('auth strategy', bootstrapped.strategy)];
+  return [itemLine('DCR provider', bootstrapped.provider), itemLine('auth strategy', bootstrapped.strategy)];
+}
+
+/** The demo API and its publication as the sidecar has them (a previous run's is left as it is). */
+function publishedLines(bootstrapped: Bootstrapped | undefined): string[] {
+  if (!bootstrapped) return [];
+  const { api, publication } = bootstrapped;
+  const strategies = publication.auth_strategy_names;
+  const strategyText = strategies.length ? `auth strategy ${strategies.join(', ')}` : 'no auth strategy';
+  const approve = publication.auto_approve_registrations;
+  const approval =
+    approve === null ? "registrations approved as the auth strategy's auto_approve says" : approve ? 'registrations approved at once' : "registrations wait for an admin's approval";
+  const when = publication.created ? 'published now' : 'published by a previous run';
+  return [itemLine('published API', api), detail('', `${publication.visibility}, ${strategyText}, ${approval}  (${when})`)];
+}
+
+/** How a sign-up goes, and which of its settings are npm start's for the local journey rather than the environment's. */
+function signUpLines(stack: RunningStack, settings: StackSettings): string[] {
+  const { autoApproveDevelopers, requireEmailVerification } = stack.accounts;
+  const values: Record<string, boolean> = {
+    PORTAL_AUTO_APPROVE_DEVELOPERS: autoApproveDevelopers,
+    PORTAL_REQUIRE_EMAIL_VERIFICATION: requireEmailVerification,
+  };
+  const assignments = (names: string[]) => names.map((name) => `${name}=${values[name]}`).join(' ');
+  const ours = Object.keys(values).filter((name) => name in settings.localJourneyAccounts);
+  const yours = Object.keys(values).filter((name) => !ours.includes(name));
+  const steps = [requireEmailVerification ? 'email verified by a link' : 'no email link', autoApproveDevelopers ? 'approved at once' : 'pending until an admin approves'];
+  return [
+    detail('a developer who signs up', steps.join(', ')),
+    ...(ours.length ? [detail('', `npm start sets ${assignments(ours)} for the local journey (production: email verified, then pending until an admin approves)`)] : []),
+    ...(yours.length ? [detail('', `from your environment: ${assignments(yours)}`)] : []),
+    detail('mail', stack.mailFolder ? `${stack.mailFolder}  (one .eml file per mail; SMTP_URL sends them instead)` : 'sent over SMTP_URL'),
+  ];
 }
 
 function summary(stack: RunningStack, settings: StackSettings, bootstrapped: Bootstrapped | undefined): string {
@@ -30,6 +64,9 @@ function summary(stack: RunningStack, settings: StackSettings, bootstrapped: Boo
     `  Sidecar API                    ${stack.sidecarUrl}   (Swagger UI: ${stack.sidecarUrl}/docs)`,
     `      admin token                ${stack.secrets.SIDECAR_ADMIN_TOKEN}`,
     ...bootstrapLines(bootstrapped),
+    `  Developer portal               ${stack.portalUrl}   (Portal API v2 under /api/v2, e.g. ${stack.portalUrl}/api/v2/portal)`,
+    ...signUpLines(stack, settings),
+    ...publishedLines(bootstrapped),
     `  Dev gateway (NOT Kong)         ${stack.gatewayUrl}   routes from kong.yml, e.g. ${stack.gatewayUrl}/demo`,
     `  Demo upstream (echo)           ${stack.demoUpstreamUrl}`,
     `  Plugin server socket           ${stack.pluginServerSocket}`,
@@ -75,7 +112,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   if (stack.okta.local && !stopRequested) {
-    progress('sidecar: looking up (or creating) the local Okta provider and auth strategy');
+    progress('sidecar: looking up (or creating) the local Okta provider and auth strategy, and the demo API\'s publication');
     try {
       bootstrapped = await bootstrapLocalOkta({
         sidecarUrl: stack.sidecarUrl,

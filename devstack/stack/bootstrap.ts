@@ -1,8 +1,11 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { PORTAL } from '../../sidecar/defaults';
 
 /** What `npm start` registers in the sidecar for the local Okta-compatible server, under names of its own. */
 export const LOCAL_PROVIDER_NAME = 'local-okta';
 export const LOCAL_STRATEGY_NAME = 'local-okta-client-credentials';
+/** The service of kong.yml that `npm start` publishes in the portal: the walkthrough's route to the demo upstream. */
+export const LOCAL_API_NAME = 'demo';
 
 export interface BootstrappedObject {
   name: string;
@@ -11,9 +14,22 @@ export interface BootstrappedObject {
   created: boolean;
 }
 
+/** An API's publication in the portal, as `/v3/apis/{id}/publications/{portalId}` answers it. */
+export interface PublicationSettings {
+  auth_strategy_ids: string[];
+  visibility: 'public' | 'private';
+  auto_approve_registrations: boolean | null;
+}
+
 export interface Bootstrapped {
   provider: BootstrappedObject;
   strategy: BootstrappedObject;
+  api: BootstrappedObject;
+  /**
+   * Left as a previous run (or the admin since) made it, when it exists: created is false then. With the names
+   * of its auth strategies, which an admin may have changed.
+   */
+  publication: PublicationSettings & { created: boolean; auth_strategy_names: string[] };
 }
 
 export interface BootstrapTarget {
@@ -44,7 +60,22 @@ function bodyOf<T>(response: AxiosResponse<T>, status: number): T {
   throw new Error(`${method?.toUpperCase()} ${url}: ${response.status} ${problem?.detail ?? problem?.title ?? ''}`.trim());
 }
 
-/** Through the sidecar's admin API, as a person would: a DCR provider for the local Okta and an auth strategy on it. */
+/** The API's publication in our portal, made from `settings` only when it has none. */
+async function lookUpOrPublish(http: AxiosInstance, apiId: string, settings: PublicationSettings): Promise<PublicationSettings & { created: boolean }> {
+  const path = `/v3/apis/${apiId}/publications/${PORTAL.id}`;
+  const found = await http.get<PublicationSettings>(path);
+  if (found.status !== 404) return { ...bodyOf(found, 200), created: false };
+  return { ...bodyOf(await http.put<PublicationSettings>(path, settings), 201), created: true };
+}
+
+const strategyName = async (http: AxiosInstance, id: string) =>
+  bodyOf(await http.get<{ name: string }>(`/v2/application-auth-strategies/${id}`), 200).name;
+
+/**
+ * Through the sidecar's admin API, as a person would: a DCR provider for the local Okta, an auth strategy on it,
+ * and the demo API published in the portal with that strategy. Its registrations are not approved automatically:
+ * the admin's approval is part of the journey.
+ */
 export async function bootstrapLocalOkta(target: BootstrapTarget): Promise<Bootstrapped> {
   const http = axios.create({
     baseURL: target.sidecarUrl,
@@ -72,5 +103,15 @@ export async function bootstrapLocalOkta(target: BootstrapTarget): Promise<Boots
     },
     dcr_provider_id: provider.id,
   });
-  return { provider, strategy };
+  const api = await lookUpOrCreate(http, '/v3/apis', LOCAL_API_NAME, {
+    description: 'The echo service behind the dev gateway: it answers every request with what it received.',
+    version: '1.0.0',
+  });
+  const publication = await lookUpOrPublish(http, api.id, {
+    auth_strategy_ids: [strategy.id],
+    visibility: 'public',
+    auto_approve_registrations: false,
+  });
+  const names = await Promise.all(publication.auth_strategy_ids.map((id) => (id === strategy.id ? strategy.name : strategyName(http, id))));
+  return { provider, strategy, api, publication: { ...publication, auth_strategy_names: names } };
 }

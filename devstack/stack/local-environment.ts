@@ -16,6 +16,13 @@ export function localStackVariables(dataDir: string, declarativeConfigPath: stri
 }
 
 /**
+ * The local journey's developer accounts, for `npm start` alone: a developer who signs up is approved at once,
+ * without an email link. The sidecar's own defaults, production's, are the safe ones: pending until an admin
+ * approves, and the email verified first.
+ */
+export const LOCAL_JOURNEY_ACCOUNTS = { PORTAL_AUTO_APPROVE_DEVELOPERS: 'true', PORTAL_REQUIRE_EMAIL_VERIFICATION: 'false' } as const;
+
+/**
  * `env` with every variable it leaves unset (or empty) taken from the local stack; what the environment sets wins.
  * The names of the variables taken, for a message.
  */

@@ -7,7 +7,9 @@ import { supervisePluginServer } from '../kong-rpc/plugin-server-supervisor';
 import { startOktaEmulator } from '../okta-emulator';
 import { buildApp } from '../../sidecar/app';
 import { loadConfig } from '../../sidecar/config';
-import { appOptionsFrom, openConfiguredStore } from '../../sidecar/runtime';
+import type { AccountSettings } from '../../sidecar/domain/accounts/settings';
+import { buildPortalApp } from '../../sidecar/portal/app';
+import { appOptionsFrom, mailDirectory, openConfiguredStore, portalOptionsFrom } from '../../sidecar/runtime';
 import { localStackVariables } from './local-environment';
 import { checkPortsFree } from './ports';
 import { loadOrCreateSecrets, type StackSecrets } from './secrets';
@@ -16,6 +18,12 @@ import type { StackSettings } from './settings';
 export interface RunningStack {
   okta: { issuer: string; local: boolean };
   sidecarUrl: string;
+  /** The portal's listener: Portal API v2 under /api/v2. */
+  portalUrl: string;
+  /** How a developer's sign-up goes, as the sidecar runs it. */
+  accounts: Pick<AccountSettings, 'autoApproveDevelopers' | 'requireEmailVerification'>;
+  /** Where mails are written; undefined when they go out over SMTP_URL. */
+  mailFolder: string | undefined;
   gatewayUrl: string;
   demoUpstreamUrl: string;
   pluginServerSocket: string;
@@ -33,7 +41,8 @@ export interface StackPaths {
 type Closer = () => Promise<void>;
 
 /**
- * Starts the whole journey on loopback, in dependency order: Okta (local or real), the sidecar, the real plugin
+ * Starts the whole journey on loopback, in dependency order: Okta (local or real), the sidecar and its portal
+ * listener, the real plugin
  * server through our start command, the dev gateway reading kong.yml, the demo upstream. If a step fails, what
  * already started is stopped again.
  */
@@ -69,9 +78,12 @@ export async function startStack(settings: StackSettings, paths: StackPaths, pro
     progress('sidecar: opening the database and starting the API');
     const sidecarConfig = loadConfig({
       ...process.env,
+      ...settings.localJourneyAccounts,
       ...local,
       SIDECAR_PORT: String(settings.ports.sidecar),
       SIDECAR_HOST: settings.host,
+      PORTAL_PORT: String(settings.ports.portal),
+      PORTAL_HOST: settings.host,
     });
     const store = await openConfiguredStore(sidecarConfig);
     closers.push(() => store.close());
@@ -81,6 +93,13 @@ export async function startStack(settings: StackSettings, paths: StackPaths, pro
     closers.push(() => sidecar.close());
     await sidecar.listen({ port: settings.ports.sidecar, host: settings.host });
     const sidecarUrl = `http://${settings.host}:${settings.ports.sidecar}`;
+
+    progress('portal: starting the developers\' listener (Portal API v2)');
+    const portalLog = fs.createWriteStream(path.join(logDir, 'portal.log'), { flags: 'a', mode: 0o600 });
+    closers.push(() => new Promise((resolve) => portalLog.end(resolve)));
+    const portal = await buildPortalApp({ ...portalOptionsFrom(sidecarConfig, store), logStream: portalLog });
+    closers.push(() => portal.close());
+    await portal.listen({ port: settings.ports.portal, host: settings.host });
 
     progress('plugin server: starting okta-auth-pluginserver with the okta-auth bundle');
     // A unix socket path must stay short (108 bytes): the prefix lives in the temp directory, not the data dir.
@@ -122,6 +141,9 @@ export async function startStack(settings: StackSettings, paths: StackPaths, pro
     return {
       okta: { issuer, local: !settings.realOkta },
       sidecarUrl,
+      portalUrl: `http://${settings.host}:${settings.ports.portal}`,
+      accounts: sidecarConfig.accounts,
+      mailFolder: sidecarConfig.smtpUrl ? undefined : mailDirectory(sidecarConfig),
       gatewayUrl: gateway.url,
       demoUpstreamUrl: demo.url,
       pluginServerSocket: pluginServer.socketPath,

@@ -14,11 +14,23 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { isFree } from '../../devstack/stack/ports';
+import { PORTAL } from '../../sidecar/defaults';
+import { readMails } from '../support/mailbox';
 import { readmeSteps, StepRunner, type ReadmeStep } from '../support/readme-steps';
 import { runStartUntilExit, startStack, type StartedStack } from '../support/npm-start';
 
 const ROOT = path.resolve(__dirname, '../..');
 const steps = readmeSteps(path.join(ROOT, 'README.md'));
+/** Every port the stack listens on: Okta, sidecar, portal, gateway, demo upstream. */
+const STACK_PORTS = [9000, 8080, 8081, 8000, 9100];
+const UUID = /^[0-9a-f-]{36}$/;
+
+/** The id the summary prints for a line like `auth strategy   local-okta-client-credentials  (id ..., created now)`. */
+function printedId(output: string, label: string): string {
+  const id = new RegExp(`${label}\\s+\\S+ {2}\\(id ([0-9a-f-]{36}),`).exec(output)?.[1];
+  if (!id) throw new Error(`npm start printed no ${label} line:\n${output}`);
+  return id;
+}
 
 /** The HTTP status lines of `curl -i` output and the codes `-w '%{http_code}'` printed, in order. */
 function statuses(output: string): number[] {
@@ -43,6 +55,18 @@ const checks: Record<string, Check> = {
     expect(JSON.parse(output)).toMatchObject({ status: 'success' });
   },
   'create-strategy': (_output, runner) => expect(runner.variable('STRATEGY_ID')).toMatch(/^[0-9a-f-]{36}$/),
+  'publish-demo': (output, runner) => {
+    expect(runner.variable('API_ID')).toMatch(UUID);
+    expect(runner.variable('PORTAL_ID')).toBe(PORTAL.id);
+    expect(output.trim().split('\n').map((line) => JSON.parse(line))).toEqual([
+      { visibility: 'public', auth_strategy_ids: [runner.variable('STRATEGY_ID')], auto_approve_registrations: false },
+      { name: 'demo', portals: [PORTAL.display_name] },
+    ]);
+  },
+  'portal-sign-up': (output) => {
+    expect(statuses(output)).toEqual([201, 204]);
+    expect(JSON.parse(output.slice(output.indexOf('{')))).toEqual({ email: 'pat@example.com', full_name: 'Pat Portal' });
+  },
   'create-application': (output, runner) => {
     expect(runner.variable('CLIENT_ID')).toMatch(/^0oa/);
     expect(runner.variable('CLIENT_SECRET').length).toBeGreaterThan(20);
@@ -132,11 +156,24 @@ describe('npm start and the README walkthrough, twice, with a restart between', 
   let kept: { id: string; clientId: string; clientSecret: string; devToken: string };
   const sidecar = axios.create({ baseURL: 'http://127.0.0.1:8080', proxy: false, validateStatus: () => true });
   const gateway = axios.create({ baseURL: 'http://127.0.0.1:8000', proxy: false, validateStatus: () => true });
+  const portal = axios.create({ baseURL: 'http://127.0.0.1:8081', proxy: false, validateStatus: () => true });
   const bearer = (token: string) => ({ headers: { Authorization: `Bearer ${token}` } });
   const basic = (id: string, secret: string) => ({ auth: { username: id, password: secret } });
+  const adminToken = () => JSON.parse(fs.readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')).SIDECAR_ADMIN_TOKEN as string;
+  /** demo as the admin API has it (exactly one API of that name), and its publication in the portal. */
+  const demoPublication = async () => {
+    const apis = await sidecar.get('/v3/apis', { params: { 'filter[name]': 'demo' }, ...bearer(adminToken()) });
+    expect(apis.status).toBe(200);
+    expect(apis.data.data).toHaveLength(1);
+    const api = apis.data.data[0];
+    const publication = await sidecar.get(`/v3/apis/${api.id}/publications/${PORTAL.id}`, bearer(adminToken()));
+    expect(publication.status).toBe(200);
+    return { api, publication: publication.data };
+  };
+  let demoApiId: string;
 
   beforeAll(async () => {
-    for (const port of [8000, 8080, 9000, 9100]) {
+    for (const port of STACK_PORTS) {
       if (!(await portIsFree(port))) throw new Error(`port ${port} is taken: stop a running \`npm start\` before the tests`);
     }
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'walkthrough-'));
@@ -160,7 +197,7 @@ describe('npm start and the README walkthrough, twice, with a restart between', 
   it('prints the URLs and the local credentials in its summary, and stores them owner-only', () => {
     const secrets = JSON.parse(fs.readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')) as Record<string, string>;
     const output = stack?.output() ?? '';
-    for (const url of ['http://127.0.0.1:9000/oauth2/default', 'http://127.0.0.1:8080', 'http://127.0.0.1:8000', 'http://127.0.0.1:9100']) {
+    for (const url of ['http://127.0.0.1:9000/oauth2/default', 'http://127.0.0.1:8080', 'http://127.0.0.1:8081', 'http://127.0.0.1:8000', 'http://127.0.0.1:9100']) {
       expect(output).toContain(url);
     }
     expect(output).toContain(secrets.SIDECAR_ADMIN_TOKEN);
@@ -176,9 +213,39 @@ describe('npm start and the README walkthrough, twice, with a restart between', 
     expect(stack?.output()).toMatch(/auth strategy\s+local-okta-client-credentials {2}\(id [0-9a-f-]{36}, created now\)/);
   });
 
+  it("says it sets the local journey's account settings, and prints the mail folder", () => {
+    const output = stack?.output() ?? '';
+    expect(output).toMatch(/Developer portal\s+http:\/\/127\.0\.0\.1:8081 /);
+    expect(output).toMatch(/a developer who signs up\s+no email link, approved at once\n/);
+    expect(output).toContain('npm start sets PORTAL_AUTO_APPROVE_DEVELOPERS=true PORTAL_REQUIRE_EMAIL_VERIFICATION=false for the local journey');
+    expect(output).toMatch(new RegExp(`mail\\s+${path.join(dataDir, 'mail')} `));
+  });
+
+  it("runs the portal listener on 8081: Portal API v2, and none of the sidecar's admin paths", async () => {
+    const context = await portal.get('/api/v2/portal');
+    expect(context.status).toBe(200);
+    expect(context.data).toMatchObject({ portal_id: PORTAL.id, canonical_domain: '127.0.0.1:8081' });
+    expect((await portal.get('/v3/apis', bearer(adminToken()))).status).toBe(404);
+  });
+
+  it('publishes demo in the portal with the local strategy, public, not auto-approved, and prints it', async () => {
+    const output = stack?.output() ?? '';
+    const { api, publication } = await demoPublication();
+    demoApiId = api.id;
+    expect(api).toMatchObject({ name: 'demo', portals: [{ id: PORTAL.id }] });
+    expect(printedId(output, 'published API')).toBe(api.id);
+    expect(output).toMatch(/published API\s+demo {2}\(id [0-9a-f-]{36}, created now\)/);
+    expect(output).toContain("public, auth strategy local-okta-client-credentials, registrations wait for an admin's approval  (published now)");
+    expect(publication).toMatchObject({
+      portal_id: PORTAL.id,
+      auth_strategy_ids: [printedId(output, 'auth strategy')],
+      visibility: 'public',
+      auto_approve_registrations: false,
+    });
+  });
+
   it('points the sidecar at kong.yml: GET /v2/services lists its demo service, checked', async () => {
-    const adminToken = JSON.parse(fs.readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')).SIDECAR_ADMIN_TOKEN as string;
-    const services = await sidecar.get('/v2/services', bearer(adminToken));
+    const services = await sidecar.get('/v2/services', bearer(adminToken()));
     expect(services.status).toBe(200);
     expect(services.data).toMatchObject({ data: [{ name: 'demo' }], meta: { checked: true } });
   });
@@ -198,8 +265,7 @@ describe('npm start and the README walkthrough, twice, with a restart between', 
     kept = { id: created.data.id, clientId: created.data.client_id, clientSecret: created.data.client_secret, devToken };
     const registration = await sidecar.post(`/v2/applications/${kept.id}/registrations`, { service: 'demo' }, bearer(devToken));
     expect(registration.status).toBe(201);
-    const adminToken = runner.variable('ADMIN_TOKEN');
-    const approved = await sidecar.patch(`/v2/applications/${kept.id}/registrations/${registration.data.id}`, { status: 'approved' }, bearer(adminToken));
+    const approved = await sidecar.patch(`/v2/applications/${kept.id}/registrations/${registration.data.id}`, { status: 'approved' }, bearer(adminToken()));
     expect(approved.data).toMatchObject({ status: 'approved' });
     expect((await gateway.get('/demo/hello', basic(kept.clientId, kept.clientSecret))).status).toBe(200);
   });
@@ -208,7 +274,7 @@ describe('npm start and the README walkthrough, twice, with a restart between', 
     const running = stack as StartedStack;
     stack = undefined;
     expect(await running.interrupt()).toBe(0);
-    for (const port of [8000, 8080, 9000, 9100]) expect(await portIsFree(port)).toBe(true);
+    for (const port of STACK_PORTS) expect(await portIsFree(port)).toBe(true);
   });
 
   it('finds its provider and strategy again when it starts on the used data directory', async () => {
@@ -217,6 +283,19 @@ describe('npm start and the README walkthrough, twice, with a restart between', 
     expect(first).toBeUndefined();
     expect(stack.output()).toMatch(/DCR provider\s+local-okta {2}\(id [0-9a-f-]{36}, from a previous run\)/);
     expect(stack.output()).toMatch(/auth strategy\s+local-okta-client-credentials {2}\(id [0-9a-f-]{36}, from a previous run\)/);
+  });
+
+  it('finds demo and its publication again on the used data directory, neither duplicated nor changed back', async () => {
+    const output = stack?.output() ?? '';
+    expect(output).toMatch(/published API\s+demo {2}\(id [0-9a-f-]{36}, from a previous run\)/);
+    // The walkthrough published demo with its own strategy: npm start leaves an existing publication as it is.
+    expect(output).toContain("public, auth strategy okta-client-credentials, registrations wait for an admin's approval  (published by a previous run)");
+    const { api, publication } = await demoPublication();
+    expect(api.id).toBe(demoApiId);
+    expect(printedId(output, 'published API')).toBe(demoApiId);
+    expect(publication).toMatchObject({ auth_strategy_ids: [runner.variable('STRATEGY_ID')], visibility: 'public', auto_approve_registrations: false });
+    expect((await sidecar.get('/v3/apis', bearer(adminToken()))).data.meta.page.total).toBe(1);
+    expect((await portal.get('/api/v2/portal')).status).toBe(200);
   });
 
   it('keeps the application made before the restart working: Bearer, Basic, refresh-secret and reconcile', async () => {
@@ -251,16 +330,22 @@ describe('npm start and the README walkthrough, twice, with a restart between', 
     },
   );
 
-  it('found the provider, the strategy and the developer of the first run instead of making new ones', () => {
-    for (const name of ['PROVIDER_ID', 'STRATEGY_ID']) expect(secondRunner.variable(name)).toBe(runner.variable(name));
+  it('found the provider, the strategy, the API and the developer of the first run instead of making new ones', () => {
+    for (const name of ['PROVIDER_ID', 'STRATEGY_ID', 'API_ID']) expect(secondRunner.variable(name)).toBe(runner.variable(name));
     expect(secondRunner.variable('DEV_TOKEN')).not.toBe(runner.variable('DEV_TOKEN'));
   });
 
-  it('keeps every secret of both runs out of the sidecar and plugin server logs', () => {
-    const logs = ['sidecar.log', 'pluginserver.log'].map((f) => fs.readFileSync(path.join(dataDir, 'logs', f), 'utf8')).join('\n');
+  it('mailed the second sign-up of pat@example.com "you already have an account", into the printed mail folder', () => {
+    const mails = readMails(path.join(dataDir, 'mail')).filter((mail) => mail.to.includes('pat@example.com'));
+    expect(mails.map((mail) => mail.subject)).toEqual(['You already have an account on the developer portal']);
+  });
+
+  it('keeps every secret of both runs out of the sidecar, portal and plugin server logs', () => {
+    const logs = ['sidecar.log', 'portal.log', 'pluginserver.log'].map((f) => fs.readFileSync(path.join(dataDir, 'logs', f), 'utf8')).join('\n');
     const secrets = JSON.parse(fs.readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')) as Record<string, string>;
     const journey = [runner, secondRunner].flatMap((r) => ['CLIENT_SECRET', 'DEV_TOKEN', 'ACCESS_TOKEN'].map((name) => r.variable(name)));
-    for (const secret of [...Object.values(secrets), ...journey, kept.clientSecret]) expect(logs).not.toContain(secret);
+    expect(logs).toContain('/api/v2/developer/authenticate');
+    for (const secret of [...Object.values(secrets), ...journey, kept.clientSecret, 'pat-portal-password']) expect(logs).not.toContain(secret);
   });
 
   it('keeps no client secret in clear in the data directory', () => {
@@ -291,15 +376,15 @@ describe('npm start on a second run and with the wrong environment', () => {
     expect(fs.readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')).toBe(secrets);
   });
 
-  it('names the port and the variable that changes it when a port is taken', async () => {
+  it.each(['GATEWAY_PORT', 'PORTAL_PORT'])('names the port and the variable that changes it when a port is taken (%s)', async (variable) => {
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as net.AddressInfo).port;
     try {
-      const { code, output } = await runStartUntilExit({ ...baseEnv(), GATEWAY_PORT: String(port) });
+      const { code, output } = await runStartUntilExit({ ...baseEnv(), [variable]: String(port) });
       expect(code).toBe(1);
       expect(output).toContain(`port ${port} on 127.0.0.1 is already in use`);
-      expect(output).toContain('set GATEWAY_PORT to another port');
+      expect(output).toContain(`set ${variable} to another port`);
     } finally {
       blocker.close();
     }
