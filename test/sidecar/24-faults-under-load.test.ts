@@ -58,7 +58,7 @@ describe('1,000 creations over two replicas under injected IdP faults and a repl
   afterAll(async () => {
     await replicas?.stop();
     await okta?.stop();
-  });
+  }, 60_000);
 
   const count = async (sql: string, values: unknown[] = []) => Number((await replicas.query<{ n: string }>(sql, values))[0]!.n);
 
@@ -111,9 +111,12 @@ describe('1,000 creations over two replicas under injected IdP faults and a repl
       }
     };
 
+    // The first failure stops every worker: the test ends with it rather than with its timeout.
+    let failed = false;
     /** One key's creation, retried with the same key on the other replica after a little backoff. */
     const createWithRetries = async (job: Job) => {
       for (let tries = 0; tries < 200; tries += 1) {
+        if (failed) throw new Error(`${job.key}: stopped, another creation failed`);
         const outcome = await attempt(job, (job.index + tries) % 2);
         if (typeof outcome !== 'string' && outcome.status === 201) {
           succeeded += 1;
@@ -146,8 +149,18 @@ describe('1,000 creations over two replicas under injected IdP faults and a repl
         }
       }
     };
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    const burst = await Promise.allSettled(
+      Array.from({ length: CONCURRENCY }, () =>
+        worker().catch((error: unknown) => {
+          failed = true;
+          throw error;
+        }),
+      ),
+    );
+    // The restarted replica joins `replicas` (and so is stopped with them) even when the burst failed.
     await kill;
+    const failure = burst.find((outcome) => outcome.status === 'rejected');
+    if (failure) throw (failure as PromiseRejectedResult).reason;
     const burstMs = Date.now() - started;
 
     // The burst is over: the IdP behaves from now on, and the replicas' passes (every 100 ms) finish what is left.
