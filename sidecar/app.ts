@@ -130,16 +130,25 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // A background job (one deletion, one check: a listing and a delete) makes at most a few IdP calls, each
   // within the deadline; past this lease another replica may take over the job of one that died.
   const jobLeaseMs = 3 * idpTimeoutMs;
+  // A creation makes at most two IdP calls, each within the deadline: the registration and, if the write fails, the delete.
+  const slotHoldMs = 2 * idpTimeoutMs;
   const lateRegistrations = lateRegistrationCleanup(store, providers, app.log, {
     checkDelayMs: options.lateRegistrationCheckDelayMs ?? DEFAULTS.lateRegistrationCheckDelayMs,
     idpTimeoutMs,
+    attemptMs: slotHoldMs,
     backoff,
     leaseMs: jobLeaseMs,
   });
   const deletion = applicationDeletion(store, providers, app.log, backoff, jobLeaseMs);
-  // A creation makes at most two IdP calls, each within the deadline: the registration and, if the write fails, the delete.
-  const slotHoldMs = 2 * idpTimeoutMs;
-  const create = applicationCreation(store, providers, lateRegistrations, { limit: creationLimit, clientNamePrefix, slotHoldMs, idpTimeoutMs }, app.log);
+  // Past the slot's hold, so that a retry taking over the key of a creation whose replica died finds its slot free.
+  const idempotencyLeaseMs = slotHoldMs + idpTimeoutMs;
+  const create = applicationCreation(
+    store,
+    providers,
+    lateRegistrations,
+    { limit: creationLimit, clientNamePrefix, slotHoldMs, idempotencyLeaseMs, idpTimeoutMs },
+    app.log,
+  );
   const applications = applicationService(store, providers, create, deletion);
   const gatewayServices = options.kongDeclarativeConfig ? await kongDeclarativeServices(options.kongDeclarativeConfig, app.log) : undefined;
   const services = serviceCatalog(gatewayServices);

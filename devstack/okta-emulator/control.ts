@@ -5,6 +5,7 @@ import type { EmulatorStats, KeySummary } from './control-api';
 import { ControlError, Faults } from './faults';
 import { hasApiToken, INVALID_TOKEN, readJson, sendJson } from './http';
 import type { KeyRing } from './keys';
+import type { RandomFaults } from './random-faults';
 import { signToken, type SignerContext } from './signer';
 
 export const CONTROL_PREFIX = '/__emulator/';
@@ -16,6 +17,8 @@ export class EmulatorConditions {
   down = false;
   stats = emptyStats();
   readonly faults = new Faults();
+
+  constructor(readonly randomFaults?: RandomFaults) {}
 
   resetStats(): void {
     this.stats = emptyStats();
@@ -61,6 +64,11 @@ export async function handleControl(api: ControlApi, req: IncomingMessage, res: 
     case 'DELETE /faults':
       conditions.faults.clear();
       return ok(conditions.faults.list());
+    case 'GET /random-faults':
+    case 'DELETE /random-faults':
+      if (!conditions.randomFaults) throw new ControlError('random faults are off: start the emulator with randomFaults');
+      if (route.startsWith('DELETE')) conditions.randomFaults.stop();
+      return ok(conditions.randomFaults.counts());
     case 'POST /down':
     case 'POST /up':
       conditions.down = route === 'POST /down';

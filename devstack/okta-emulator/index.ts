@@ -14,6 +14,7 @@ import { BodyError, oktaError, PATH_NOT_FOUND, sendJson } from './http';
 import { KeyRing } from './keys';
 import { checkOptions, DEFAULT_DCR_RATE_LIMIT, DEFAULT_JWKS_MAX_AGE, DEFAULT_SCOPES, type OktaEmulatorOptions } from './options';
 import { buildProvider } from './provider';
+import { RandomFaults } from './random-faults';
 import { RateLimiter } from './rate-limiter';
 
 export { AUDIENCE } from './provider';
@@ -51,7 +52,7 @@ export async function startOktaEmulator(options: OktaEmulatorOptions = {}): Prom
   const keys = await KeyRing.open(options.dataDir);
   const clients = ClientStore.open(options.dataDir);
   const limiter = new RateLimiter(options.dcrRateLimitPerMinute ?? DEFAULT_DCR_RATE_LIMIT);
-  const conditions = new EmulatorConditions();
+  const conditions = new EmulatorConditions(options.randomFaults && new RandomFaults(options.randomFaults));
 
   let orgUrl = '';
   let issuer = '';
@@ -102,7 +103,10 @@ export async function startOktaEmulator(options: OktaEmulatorOptions = {}): Prom
       return sendJson(res, fault.status, body, fault.headers);
     }
 
-    if (endpoint === 'clients') return handleDcr({ store: clients, limiter, apiToken, orgUrl }, req, res, url);
+    if (endpoint === 'clients') {
+      const dcr = () => handleDcr({ store: clients, limiter, apiToken, orgUrl }, req, res, url);
+      return conditions.randomFaults ? conditions.randomFaults.serve(req, res, dcr) : dcr();
+    }
     if (endpoint === 'keys') {
       return sendJson(res, 200, keys.jwks(), { 'Cache-Control': `max-age=${jwksMaxAge}, must-revalidate` });
     }

@@ -15,6 +15,7 @@ import {
   type OktaEmulator,
   type OktaEmulatorOptions,
 } from './index';
+import { checkRandomFaults } from './random-faults';
 
 // oidc-provider writes its notices with console.info (its warnings, such as "Unsupported runtime" on Node 20, go
 // to stderr already): nothing but the ready line may reach stdout.
@@ -46,6 +47,14 @@ function optionsFromEnv(): OktaEmulatorOptions {
   }
   const dataDir = process.env.OKTA_EMULATOR_DATA_DIR;
   if (dataDir !== undefined && dataDir !== '') options.dataDir = path.resolve(dataDir);
+  const randomFaults = process.env.OKTA_EMULATOR_RANDOM_FAULTS;
+  if (randomFaults !== undefined && randomFaults.trim() !== '') {
+    try {
+      options.randomFaults = checkRandomFaults(JSON.parse(randomFaults));
+    } catch (err) {
+      throw new EnvError(`OKTA_EMULATOR_RANDOM_FAULTS: ${(err as Error).message}`);
+    }
+  }
   const scopes = process.env.OKTA_EMULATOR_SCOPES;
   if (scopes !== undefined && scopes.trim() !== '') {
     options.scopes = scopes.split(/[\s,]+/).filter(Boolean);
@@ -95,6 +104,7 @@ async function main(): Promise<void> {
   console.error(`okta-emulator: DCR API ${emulator.orgUrl}/oauth2/v1/clients, control API ${emulator.orgUrl}/__emulator/`);
   console.error(`okta-emulator: clients and keys ${options.dataDir ? `kept in ${options.dataDir}` : 'in memory only'}`);
   console.error(`okta-emulator: scopes ${options.scopes!.join(' ')} (default ${options.scopes![0]})`);
+  if (options.randomFaults) console.error(`okta-emulator: random DCR faults ${JSON.stringify(options.randomFaults)}`);
 }
 
 main().catch((err: unknown) => {

@@ -1,4 +1,5 @@
 // The emulator's options, their defaults and their checks.
+import { checkRandomFaults, type RandomFaultOptions } from './random-faults';
 
 export interface OktaEmulatorOptions {
   /** 0 (the default) picks a free port. */
@@ -15,6 +16,8 @@ export interface OktaEmulatorOptions {
   jwksMaxAgeSeconds?: number;
   /** Where clients.json and keys.json keep the clients and signing keys between runs; in memory only when absent. */
   dataDir?: string;
+  /** Seeded random faults on the DCR API, for load tests (see random-faults.ts); none when absent. */
+  randomFaults?: RandomFaultOptions;
 }
 
 export const DEFAULT_SCOPES = ['api:read'];
@@ -36,6 +39,7 @@ export function checkOptions(o: OktaEmulatorOptions): void {
   if (o.apiToken !== undefined && !/^\S+$/.test(o.apiToken)) {
     throw new Error('apiToken must be a non-empty string without whitespace');
   }
+  if (o.randomFaults !== undefined) checkRandomFaults(o.randomFaults);
   if (o.scopes !== undefined) {
     if (!o.scopes.length) throw new Error('scopes must name at least one scope');
     const bad = o.scopes.find((s) => !isScopeName(s));

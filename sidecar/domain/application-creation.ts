@@ -6,7 +6,7 @@ import type { Actor } from '../store/audit';
 import type { Application, AuthStrategy, Developer } from '../store/records';
 import type { DcrProviderService } from './dcr-providers';
 import { BadGateway, InvalidInput, NotFound, TooManyRequests, orConflict } from './errors';
-import { createOnce } from './idempotency';
+import { type KeepResponse, createOnce } from './idempotency';
 import type { LateRegistrationCleanup } from './late-registrations';
 import type { Logger } from './logger';
 import { oktaAuthDefault } from './okta-auth-defaults';
@@ -65,6 +65,8 @@ export function applicationCreation(
     clientNamePrefix: string;
     /** How long an unfinished creation holds its slot: past every IdP call it makes (a replica died). */
     slotHoldMs: number;
+    /** How long an unfinished Idempotency-Key holds off a retry: past the slot's hold (a replica died). */
+    idempotencyLeaseMs: number;
     /** The deadline of the proof's token request. */
     idpTimeoutMs: number;
   },
@@ -120,8 +122,8 @@ export function applicationCreation(
     input: Omit<ApplicationInput, 'client_secret'>,
     clientId: string,
     idpSecrets: Application['idp_secrets'],
-    clientVerified = true,
-    repositories: Pick<Repositories, 'applications'> = store,
+    clientVerified: boolean,
+    repositories: Pick<Repositories, 'applications'>,
   ) =>
     repositories.applications.create({
       client_verified: clientVerified,
@@ -134,11 +136,37 @@ export function applicationCreation(
       idp_secrets: idpSecrets,
     });
 
-  /** IdP first, then the database; a failed database write deletes the client again so nothing is orphaned. */
-  const registerAndInsert = async (developer: Developer, input: ApplicationInput, providerId: string) => {
+  /**
+   * Writes the application and ends its creation in one transaction: its slot completed, its registration attempt
+   * struck off and the response kept with its Idempotency-Key, all or nothing (a replica may die at any point).
+   */
+  const commit = (
+    developer: Developer,
+    input: ApplicationInput,
+    client: { id: string; secret?: string; managementSecrets: Application['idp_secrets'] },
+    ending: { slot: string; checkId?: string; keep?: KeepResponse<PresentedApplication> },
+  ) =>
+    store.transaction(async (tx) => {
+      const application = presentApplication(await insert(developer, input, client.id, client.managementSecrets, true, tx), client.secret);
+      await tx.creations.complete(ending.slot);
+      if (ending.checkId !== undefined) await tx.registrationChecks.remove(ending.checkId);
+      await ending.keep?.(tx, application);
+      return application;
+    });
+
+  /**
+   * IdP first, then the database; a failed database write deletes the client again so nothing is orphaned. The
+   * attempt is written down first: if the answer or this replica is lost, its client is found and deleted later.
+   */
+  const registerAndInsert = async (
+    developer: Developer,
+    input: ApplicationInput,
+    providerId: string,
+    ending: { slot: string; keep?: KeepResponse<PresentedApplication> },
+  ) => {
     const driver = await providers.driverOf(providerId);
     const clientName = `${options.clientNamePrefix}${input.name}`;
-    const startedAt = new Date();
+    const checkId = await lateRegistrations.attemptStarting(providerId, clientName, new Date());
     let client: RegisteredClient;
     try {
       client = await driver.register({
@@ -148,37 +176,40 @@ export function applicationCreation(
         developerId: developer.id,
       });
     } catch (error) {
-      if (error instanceof IdpError && error.outcomeUnknown) await lateRegistrations.remember(providerId, clientName, startedAt);
+      if (error instanceof IdpError && error.outcomeUnknown) await lateRegistrations.outcomeUnknown(checkId);
+      else await lateRegistrations.settled(checkId);
       throw error;
     }
     if (!isNonEmptyString(client.clientId)) throw incompleteAnswer('registration', 'client_id');
     try {
       // A client without a secret is of no use to the developer: delete it like any other failure below.
       if (!isNonEmptyString(client.clientSecret)) throw incompleteAnswer('registration', 'client_secret');
-      return presentApplication(await insert(developer, input, client.clientId, client.managementSecrets), client.clientSecret);
+      const registered = { id: client.clientId, secret: client.clientSecret, managementSecrets: client.managementSecrets };
+      return await commit(developer, input, registered, { ...ending, checkId });
     } catch (error) {
       try {
         await driver.deleteClient(client.clientId, client.managementSecrets);
+        await lateRegistrations.settled(checkId);
       } catch (compensation) {
-        // Reconcile finds and removes it later: it carries our prefix and no application maps to it.
+        // The attempt's check finds and removes it later: it carries our prefix and no application maps to it.
         log.error({ clientId: client.clientId, reason: (compensation as Error).message }, 'orphaned IdP client after a failed insert');
+        await lateRegistrations.outcomeUnknown(checkId);
       }
       throw error;
     }
   };
 
-  const create = async (developer: Developer, input: ApplicationInput): Promise<PresentedApplication> => {
+  const create = async (developer: Developer, input: ApplicationInput, keep?: KeepResponse<PresentedApplication>): Promise<PresentedApplication> => {
     const strategy = await strategyFor(input);
     const slot = await reserveSlot(developer);
-    let created: PresentedApplication;
     try {
       // Proof first: only the holder of the secret learns that a client ID is taken (and never by whom).
       if (strategy.dcr_provider_id === null) await proveClient(strategy, String(input.client_id), String(input.client_secret));
-      created = await orConflict(
-        async () =>
+      return await orConflict(
+        () =>
           strategy.dcr_provider_id === null
-            ? presentApplication(await insert(developer, input, String(input.client_id), null))
-            : registerAndInsert(developer, input, strategy.dcr_provider_id),
+            ? commit(developer, input, { id: String(input.client_id), managementSecrets: null }, { slot, ...(keep && { keep }) })
+            : registerAndInsert(developer, input, strategy.dcr_provider_id, { slot, ...(keep && { keep }) }),
         clientTaken(input.client_id),
       );
     } catch (error) {
@@ -189,8 +220,6 @@ export function applicationCreation(
         .catch((reason: unknown) => log.warn({ reason: (reason as Error).message }, 'could not give a creation slot back'));
       throw error;
     }
-    await store.creations.complete(slot);
-    return created;
   };
 
   return {
@@ -203,7 +232,15 @@ export function applicationCreation(
       const { client_secret: _secret, ...fingerprint } = input;
       // The secret is in the first response only: the kept response, and so every replay, goes without it.
       const withoutSecret = ({ client_secret: _shown, ...application }: PresentedApplication) => application;
-      const { result, replayed } = await createOnce(store, developer.id, idempotencyKey, fingerprint, () => create(developer, input), withoutSecret);
+      const { result, replayed } = await createOnce(
+        store,
+        developer.id,
+        idempotencyKey,
+        fingerprint,
+        options.idempotencyLeaseMs,
+        (keep) => create(developer, input, keep),
+        withoutSecret,
+      );
       return replayed ? { ...result, replayed: REPLAY_NOTE } : result;
     },
     /** An admin claims an existing client for a developer without proof: the application is marked unverified. */

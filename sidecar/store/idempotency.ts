@@ -3,7 +3,8 @@ import { StoreConstraintError, constrained } from './errors';
 
 /** Where a request with an Idempotency-Key stands. */
 export type IdempotencyClaim =
-  | { state: 'claimed' }
+  /** `token` fences the claim: only its holder completes or releases it (not a slow request after a takeover). */
+  | { state: 'claimed'; token: string }
   | { state: 'in_flight'; requestHash: string }
   | { state: 'completed'; requestHash: string; response: unknown };
 
@@ -51,7 +52,7 @@ export function idempotencyRepository(ctx: StoreContext) {
             })
             .execute(),
         );
-        return { state: 'claimed' };
+        return { state: 'claimed', token: now.toISOString() };
       } catch (error) {
         if (!(error instanceof StoreConstraintError)) throw error;
       }
@@ -61,18 +62,30 @@ export function idempotencyRepository(ctx: StoreContext) {
       if (held.response === null) return { state: 'in_flight', requestHash: held.request_hash };
       return { state: 'completed', requestHash: held.request_hash, response: JSON.parse(cipher.decrypt(held.response)) };
     },
-    /** Keeps the first response (encrypted: it holds a client secret) for the rest of the window. */
-    async complete(developerId: string, key: string, response: unknown): Promise<void> {
-      await db
+    /**
+     * Keeps the first response (encrypted: it holds a client secret) for the rest of the window. False when the
+     * claim is no longer this request's (a retry took it over after its lease): nothing is kept.
+     */
+    async complete(developerId: string, key: string, token: string, response: unknown): Promise<boolean> {
+      const result = await db
         .updateTable('idempotency_keys')
         .set({ response: cipher.encrypt(JSON.stringify(response)) })
         .where('developer_id', '=', developerId)
         .where('key', '=', key)
-        .execute();
+        .where('created_at', '=', token)
+        .where('response', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
     },
-    /** The first request failed: a retry with the same key may try again. */
-    async release(developerId: string, key: string): Promise<void> {
-      await db.deleteFrom('idempotency_keys').where('developer_id', '=', developerId).where('key', '=', key).execute();
+    /** The first request failed: a retry with the same key may try again (unless one took the claim over already). */
+    async release(developerId: string, key: string, token: string): Promise<void> {
+      await db
+        .deleteFrom('idempotency_keys')
+        .where('developer_id', '=', developerId)
+        .where('key', '=', key)
+        .where('created_at', '=', token)
+        .where('response', 'is', null)
+        .execute();
     },
   };
 }

@@ -6,11 +6,13 @@ import type { RegistrationCheck } from './records';
 export function registrationCheckRepository(ctx: StoreContext) {
   const { db } = ctx;
   return {
-    async add(providerId: string, clientName: string, startedAt: Date, checkAt: Date): Promise<void> {
+    /** Returns the check's id. */
+    async add(providerId: string, clientName: string, startedAt: Date, checkAt: Date): Promise<string> {
+      const id = randomUUID();
       await db
         .insertInto('registration_checks')
         .values({
-          id: randomUUID(),
+          id,
           provider_id: providerId,
           client_name: clientName,
           started_at: startedAt.toISOString(),
@@ -18,6 +20,7 @@ export function registrationCheckRepository(ctx: StoreContext) {
           attempts: 0,
         })
         .execute();
+      return id;
     },
     /**
      * Takes the most overdue check, if any, for one attempt: it is due again at `leaseUntil` (a replica that died
@@ -42,6 +45,20 @@ export function registrationCheckRepository(ctx: StoreContext) {
     /** The unfinished checks of a provider, due or not. */
     listPending(providerId: string): Promise<RegistrationCheck[]> {
       return db.selectFrom('registration_checks').selectAll().where('provider_id', '=', providerId).orderBy('check_at').execute();
+    },
+    /** The checks of attempts at this client name that started after `since` (some may still be running). */
+    startedSince(providerId: string, clientName: string, since: Date): Promise<RegistrationCheck[]> {
+      return db
+        .selectFrom('registration_checks')
+        .selectAll()
+        .where('provider_id', '=', providerId)
+        .where('client_name', '=', clientName)
+        .where('started_at', '>', since.toISOString())
+        .execute();
+    },
+    /** Due at `checkAt` instead, its attempts unchanged (nothing failed). */
+    async postpone(id: string, checkAt: Date): Promise<void> {
+      await db.updateTable('registration_checks').set({ check_at: checkAt.toISOString() }).where('id', '=', id).execute();
     },
     /** The IdP could not be asked: try again at `checkAt`. */
     async reschedule(check: RegistrationCheck, checkAt: Date): Promise<void> {

@@ -87,8 +87,9 @@ describe.each(testDatabases)('sidecar store on %s', (_name, createDatabase) => {
     const created = await provider();
     const dev = await developer();
     const app = await application(dev.id, (await strategy(created.id)).id);
-    await store.idempotency.claim(dev.id, 'key-1', 'hash', 60_000, 10_000);
-    await store.idempotency.complete(dev.id, 'key-1', { client_secret: 'idempotent-secret-value' });
+    const claim = await store.idempotency.claim(dev.id, 'key-1', 'hash', 60_000, 10_000);
+    if (claim.state !== 'claimed') throw new Error('key-1 was not free');
+    expect(await store.idempotency.complete(dev.id, 'key-1', claim.token, { client_secret: 'idempotent-secret-value' })).toBe(true);
     const raw = await database.rawContents();
     expect(raw).not.toContain(created.dcr_secrets.dcr_token);
     expect(raw).not.toContain(app.idp_secrets?.registration_access_token);
@@ -208,25 +209,35 @@ describe.each(testDatabases)('sidecar store on %s', (_name, createDatabase) => {
   it('claims an idempotency key once, reports it in flight, then completed, then free after expiry', async () => {
     const dev = await developer();
     const claim = (hash: string) => store.idempotency.claim(dev.id, 'k', hash, 60_000, 10_000);
-    expect(await claim('h1')).toEqual({ state: 'claimed' });
+    const first = { state: 'claimed', token: clock.toISOString() };
+    expect(await claim('h1')).toEqual(first);
     expect(await claim('h2')).toEqual({ state: 'in_flight', requestHash: 'h1' });
-    await store.idempotency.complete(dev.id, 'k', { id: 'app' });
+    expect(await store.idempotency.complete(dev.id, 'k', first.token, { id: 'app' })).toBe(true);
     clock = new Date(clock.getTime() + 10_000);
     expect(await claim('h1')).toEqual({ state: 'completed', requestHash: 'h1', response: { id: 'app' } });
     clock = new Date(clock.getTime() + 50_001);
-    expect(await claim('h3')).toEqual({ state: 'claimed' });
-    await store.idempotency.release(dev.id, 'k');
-    expect(await claim('h4')).toEqual({ state: 'claimed' });
+    const third = { state: 'claimed', token: clock.toISOString() };
+    expect(await claim('h3')).toEqual(third);
+    await store.idempotency.release(dev.id, 'k', third.token);
+    expect(await claim('h4')).toEqual({ state: 'claimed', token: clock.toISOString() });
   });
 
-  it('lets a retry take over a claim whose request never finished once its lease is over', async () => {
+  it('lets a retry take over a claim whose request never finished once its lease is over, fencing the first out', async () => {
     const dev = await developer();
     const claim = (hash: string) => store.idempotency.claim(dev.id, 'stuck', hash, 60_000, 10_000);
-    expect(await claim('h1')).toEqual({ state: 'claimed' });
+    const first = clock.toISOString();
+    expect(await claim('h1')).toEqual({ state: 'claimed', token: first });
     clock = new Date(clock.getTime() + 9_999);
     expect(await claim('h1')).toEqual({ state: 'in_flight', requestHash: 'h1' });
     clock = new Date(clock.getTime() + 1);
-    expect(await claim('h1')).toEqual({ state: 'claimed' });
+    const second = clock.toISOString();
+    expect(await claim('h1')).toEqual({ state: 'claimed', token: second });
+    // The first request, finishing after all, neither keeps its response nor frees the retry's claim.
+    expect(await store.idempotency.complete(dev.id, 'stuck', first, { id: 'late' })).toBe(false);
+    await store.idempotency.release(dev.id, 'stuck', first);
+    expect(await claim('h1')).toEqual({ state: 'in_flight', requestHash: 'h1' });
+    expect(await store.idempotency.complete(dev.id, 'stuck', second, { id: 'app' })).toBe(true);
+    expect(await claim('h1')).toEqual({ state: 'completed', requestHash: 'h1', response: { id: 'app' } });
   });
 
   it('returns registration checks once due, one claim each until the lease is over, reschedules them counting attempts, and removes them', async () => {

@@ -263,10 +263,8 @@ describe('sidecar applications with the okta driver', () => {
     });
 
     it('deletes the registered client again when the database write fails', async () => {
-      const failingStore = {
-        ...sidecar.store,
-        applications: { ...sidecar.store.applications, create: () => Promise.reject(new Error('disk full')) },
-      } as Store;
+      // The application is written in a transaction with the end of its creation: that write fails.
+      const failingStore = { ...sidecar.store, transaction: () => Promise.reject(new Error('disk full')) } as Store;
       const broken = await buildApp({ ...sidecar.options, store: failingStore, logStream: undefined, logLevel: 'silent' });
       try {
         const { strategyId: brokenStrategy } = await oktaStrategy(sidecar, okta);

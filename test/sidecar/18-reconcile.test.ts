@@ -61,11 +61,9 @@ describe('sidecar reconcile', () => {
     expect(await exists(kept.client_id)).toBe(true);
   });
 
-  it('finds and removes the client left behind when both the database write and its compensation failed', async () => {
-    const failingStore = {
-      ...env.sidecar.store,
-      applications: { ...env.sidecar.store.applications, create: () => Promise.reject(new Error('disk full')) },
-    } as Store;
+  it("leaves the client stranded by a failed database write and a failed compensation to its attempt's check, which removes it", async () => {
+    // The application is written in a transaction with the end of its creation: that write fails.
+    const failingStore = { ...env.sidecar.store, transaction: () => Promise.reject(new Error('disk full')) } as Store;
     const broken = await buildApp({ ...env.sidecar.options, store: failingStore, logStream: undefined, logLevel: 'silent' });
     const name = `stranded-${Date.now()}`;
     try {
@@ -83,8 +81,12 @@ describe('sidecar reconcile', () => {
     }
     const stranded = (await env.okta.dcr.request('GET', `?q=${CLIENT_NAME_PREFIX}${name}`)).data as { client_id: string }[];
     expect(stranded).toHaveLength(1);
-    const fixed = (await env.sidecar.admin({ method: 'POST', url: '/v2/reconcile', payload: { grace_seconds: 0 } })).json().data[0];
-    expect(fixed.removed).toContain(stranded[0]!.client_id);
+    const report = (await env.sidecar.admin({ method: 'POST', url: '/v2/reconcile', payload: { grace_seconds: 0 } })).json().data[0];
+    expect(report.removed).not.toContain(stranded[0]!.client_id);
+    const check = (await env.sidecar.store.registrationChecks.listPending(env.providerId)).find((c) => c.client_name === `${CLIENT_NAME_PREFIX}${name}`);
+    // Due now rather than after the check delay.
+    await env.sidecar.store.registrationChecks.postpone(check!.id, new Date());
+    expect(await env.sidecar.app.lateRegistrations.checkDue()).toBe(1);
     expect(await exists(stranded[0]!.client_id)).toBe(false);
   });
 

@@ -22,6 +22,7 @@ import * as path from 'node:path';
 import axios, { type AxiosInstance, type AxiosResponse, type Method } from 'axios';
 
 import type { EmulatorStats, FaultSpec, KeySummary, SignedToken } from '../../devstack/okta-emulator/control-api';
+import type { RandomFaultCounts, RandomFaultOptions } from '../../devstack/okta-emulator/random-faults';
 
 export type { EmulatorStats, FaultSpec, KeyStatus, KeySummary, SignedToken } from '../../devstack/okta-emulator/control-api';
 
@@ -38,6 +39,8 @@ export interface StartOptions {
   jwksMaxAgeSeconds?: number;
   /** OKTA_EMULATOR_DATA_DIR: where the clients and keys are kept between runs; in memory only by default. */
   dataDir?: string;
+  /** OKTA_EMULATOR_RANDOM_FAULTS: seeded random faults on the DCR API; none by default. */
+  randomFaults?: RandomFaultOptions;
   /** How long to wait for the ready line. */
   startTimeoutMs?: number;
 }
@@ -90,6 +93,10 @@ export interface OktaEmulatorFixture {
     up(): Promise<void>;
     stats(): Promise<EmulatorStats>;
     resetStats(): Promise<void>;
+    /** The random faults injected so far (started with `randomFaults` only). */
+    randomFaults(): Promise<RandomFaultCounts>;
+    /** Injects no more random faults; answers the counts. */
+    stopRandomFaults(): Promise<RandomFaultCounts>;
   };
   dcr: {
     /** POST /oauth2/v1/clients; by default the machine-to-machine body Kong's Okta driver sends. Throws unless 201. */
@@ -130,6 +137,7 @@ export async function startOktaEmulator(options: StartOptions = {}): Promise<Okt
   if (options.scopes) env.OKTA_EMULATOR_SCOPES = options.scopes.join(',');
   if (options.dataDir !== undefined) env.OKTA_EMULATOR_DATA_DIR = options.dataDir;
   if (options.jwksMaxAgeSeconds !== undefined) env.OKTA_EMULATOR_JWKS_MAX_AGE = String(options.jwksMaxAgeSeconds);
+  if (options.randomFaults !== undefined) env.OKTA_EMULATOR_RANDOM_FAULTS = JSON.stringify(options.randomFaults);
 
   const child = spawn(process.execPath, [EMULATOR_MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const killOnExit = () => child.kill('SIGKILL');
@@ -186,6 +194,8 @@ export async function startOktaEmulator(options: StartOptions = {}): Promise<Okt
       up: async () => void (await call('POST', '/up')),
       stats: () => call('GET', '/stats'),
       resetStats: async () => void (await call('POST', '/stats/reset')),
+      randomFaults: () => call('GET', '/random-faults'),
+      stopRandomFaults: () => call('DELETE', '/random-faults'),
     },
     dcr: {
       createClient: async (body) => {
