@@ -58,10 +58,10 @@ export function upstreamChanges(requestHeaders: HeaderMap, identity: Identity, h
     set['X-Application-Name'] = identity.application.application.name;
     set['X-Developer-Id'] = identity.application.developer.id;
   }
-  const setNames = new Set(Object.keys(set).map((name) => name.toLowerCase()));
-  const clear: string[] = IDENTITY_HEADERS.filter(
-    (name) => !setNames.has(name) && requestHeaders[name] !== undefined,
-  );
+  // Most requests carry none of these headers: what is set is lower-cased only for the ones a client sent.
+  const sent = IDENTITY_HEADERS.filter((name) => requestHeaders[name] !== undefined);
+  const setNames = sent.length > 0 ? new Set(Object.keys(set).map((name) => name.toLowerCase())) : undefined;
+  const clear: string[] = sent.filter((name) => !setNames?.has(name));
   if (hideCredentials && requestHeaders['authorization'] !== undefined) clear.push('authorization');
   return { set, clear };
 }
