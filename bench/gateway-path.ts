@@ -39,6 +39,8 @@ const MEMORY_REQUESTS = QUICK ? 5_000 : 200_000;
 // More distinct tokens than twice the cache bound: the cache fills, then evicts on every acceptance.
 const MEMORY_TOKENS = QUICK ? 2 * MAX_VERIFIED_TOKENS + 500 : 3 * MAX_VERIFIED_TOKENS;
 const INSTRUCTION_REQUESTS = QUICK ? 200 : 2000;
+// Under valgrind the first key-set fetch (and its JIT) can outlast the default timeout_ms on a loaded machine.
+const VALGRIND_TIMEOUT_MS = 30_000;
 const SERVER_CORE = 0;
 const CLIENT_CORE = 1;
 
@@ -117,9 +119,10 @@ interface Pair {
   expectProxied: boolean;
 }
 
-function pairOn(client: KongPluginServerClient, issuer: BenchIssuer, refusal?: { challenge: string }): Pair {
+/** `timeoutMs`: okta-auth's timeout_ms, for a plugin server too slowed down (valgrind) to fetch keys in the default. */
+function pairOn(client: KongPluginServerClient, issuer: BenchIssuer, refusal?: { challenge: string }, timeoutMs?: number): Pair {
   return {
-    plugin: client.plugin('okta-auth', { issuer: issuer.issuer, scopes_required: ['api:read'] }, { serviceId: 'svc-bench' }),
+    plugin: client.plugin('okta-auth', { issuer: issuer.issuer, scopes_required: ['api:read'], ...(timeoutMs && { timeout_ms: timeoutMs }) }, { serviceId: 'svc-bench' }),
     noop: client.plugin(
       'same-calls',
       refusal ? { refuse_status: 401, refuse_challenge: refusal.challenge } : { client_id: issuer.clientId, scope: 'api:read' },
@@ -383,7 +386,7 @@ async function instructions(issuer: BenchIssuer, log: (line: string) => void) {
   const stack = await startStack(counter.command, { startTimeoutMs: 180_000 });
   try {
     const client = await stack.client(8);
-    const pass = pairOn(client, issuer);
+    const pass = pairOn(client, issuer, undefined, VALGRIND_TIMEOUT_MS);
     const repeat = Array.from({ length: 64 }, () => bearer(issuer.token()));
     const fresh = Array.from({ length: INSTRUCTION_REQUESTS }, () => bearer(issuer.token()));
     const perRequest = async (plugin: KongPlugin, requests: GatewayRequest[], expectProxied: boolean) => {
@@ -404,7 +407,7 @@ async function instructions(issuer: BenchIssuer, log: (line: string) => void) {
     await measureRow('valid Bearer, warm', pass, repeat);
     // The no-op gets the same (never seen) tokens; the plugin gets another batch of never-seen ones.
     await measureRow('valid Bearer, first sight', pass, fresh, repeat);
-    for (const refusal of refusalClasses(issuer)) await measureRow(`refused: ${refusal.name}`, pairOn(client, issuer, refusal), refusal.requests);
+    for (const refusal of refusalClasses(issuer)) await measureRow(`refused: ${refusal.name}`, pairOn(client, issuer, refusal, VALGRIND_TIMEOUT_MS), refusal.requests);
     return { available: true as const, requestsPerFigure: INSTRUCTION_REQUESTS, rows };
   } finally {
     await stack.stop();
