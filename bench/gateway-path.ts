@@ -7,7 +7,9 @@
  * pool holds as many connections as requests in flight; every ratio is the median of ROUNDS interleaved rounds
  * (no-op, plugin, no-op, plugin, ...) with min and max; beside it, instructions per request of the plugin-server
  * process under valgrind's callgrind (perf's counter is not available here), which this shared machine's noise does
- * not move. Run after `npm run build`: node dist/bench/gateway-path.js (BENCH_QUICK=1: a short smoke run).
+ * not move. Run after `npm run build`: node dist/bench/gateway-path.js (BENCH_QUICK=1: a short smoke run;
+ * BENCH_ONLY=instructions,memory: only those phases, named as in bench/results.json; both report to a temporary
+ * directory, never over the committed report).
  */
 import { execFileSync } from 'node:child_process';
 import { createPublicKey, verify as rsaVerify } from 'node:crypto';
@@ -19,6 +21,7 @@ import { KongPluginServerClient, spawnPluginServer, type GatewayRequest, type Ko
 import { startOktaEmulator } from '../devstack/okta-emulator';
 import { normaliseConfig } from '../plugins/okta-auth/config';
 import { MAX_VERIFIED_TOKENS } from '../plugins/okta-auth/verified-tokens';
+import { askCacheProbe } from './support/cache-probe';
 import { verifyAccessToken } from '../plugins/okta-auth/verify';
 import { instructionCounter, valgrindAvailable } from './support/callgrind';
 import { percentile, round, spread, type Spread } from './support/figures';
@@ -28,11 +31,16 @@ import { writeReport, type PartialResults, type Results, type Verdict } from './
 
 const ROOT = path.resolve(__dirname, '../..');
 const QUICK = process.env.BENCH_QUICK === '1';
+const ONLY = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
 const ROUNDS = QUICK ? 3 : 7;
 const PER_ROUND = QUICK ? 300 : 2000;
 const FIRST_SIGHT_PER_ROUND = QUICK ? 200 : 1000;
 const MEMORY_REQUESTS = QUICK ? 5_000 : 200_000;
+// More distinct tokens than twice the cache bound: the cache fills, then evicts on every acceptance.
+const MEMORY_TOKENS = QUICK ? 2 * MAX_VERIFIED_TOKENS + 500 : 3 * MAX_VERIFIED_TOKENS;
 const INSTRUCTION_REQUESTS = QUICK ? 200 : 2000;
+// Under valgrind the first key-set fetch (and its JIT) can outlast the default timeout_ms on a loaded machine.
+const VALGRIND_TIMEOUT_MS = 30_000;
 const SERVER_CORE = 0;
 const CLIENT_CORE = 1;
 
@@ -55,6 +63,8 @@ function rssKiB(pid: number): number {
 interface Stack {
   server: PluginServerProcess;
   prefix: string;
+  /** The Unix socket of the plugin server's cache probe (bench/support/cache-probe.ts). */
+  cacheProbe: string;
   clients: Map<number, KongPluginServerClient>;
   client(inFlight: number): Promise<KongPluginServerClient>;
   stop(): Promise<void>;
@@ -66,11 +76,16 @@ async function startStack(command: string, options: { startTimeoutMs?: number } 
   fs.mkdirSync(plugins);
   fs.copyFileSync(path.join(ROOT, 'dist/kong-plugins/okta-auth.js'), path.join(plugins, 'okta-auth.js'));
   fs.copyFileSync(path.join(ROOT, 'test/fixtures/kong-plugins/same-calls/same-calls.js'), path.join(plugins, 'same-calls.js'));
+  const cacheProbe = path.join(prefix, 'cache-probe.sock');
   const server = await spawnPluginServer({
     command,
     pluginsDir: plugins,
     prefix,
-    env: { ...process.env, NODE_OPTIONS: '--expose-gc' },
+    env: {
+      ...process.env,
+      NODE_OPTIONS: `--expose-gc --require ${path.join(__dirname, 'support/cache-probe.js')}`,
+      BENCH_CACHE_PROBE_SOCKET: cacheProbe,
+    },
     startTimeoutMs: options.startTimeoutMs,
   });
   pin(server.pid, SERVER_CORE);
@@ -78,6 +93,7 @@ async function startStack(command: string, options: { startTimeoutMs?: number } 
   return {
     server,
     prefix,
+    cacheProbe,
     clients,
     // Kong uses one socket per call in flight: the pool holds exactly as many.
     client: async (inFlight) => {
@@ -103,9 +119,10 @@ interface Pair {
   expectProxied: boolean;
 }
 
-function pairOn(client: KongPluginServerClient, issuer: BenchIssuer, refusal?: { challenge: string }): Pair {
+/** `timeoutMs`: okta-auth's timeout_ms, for a plugin server too slowed down (valgrind) to fetch keys in the default. */
+function pairOn(client: KongPluginServerClient, issuer: BenchIssuer, refusal?: { challenge: string }, timeoutMs?: number): Pair {
   return {
-    plugin: client.plugin('okta-auth', { issuer: issuer.issuer, scopes_required: ['api:read'] }, { serviceId: 'svc-bench' }),
+    plugin: client.plugin('okta-auth', { issuer: issuer.issuer, scopes_required: ['api:read'], ...(timeoutMs && { timeout_ms: timeoutMs }) }, { serviceId: 'svc-bench' }),
     noop: client.plugin(
       'same-calls',
       refusal ? { refuse_status: 401, refuse_challenge: refusal.challenge } : { client_id: issuer.clientId, scope: 'api:read' },
@@ -277,15 +294,25 @@ async function basicExchanges(stack: Stack) {
   }
 }
 
-/** Target 5: plugin-server RSS and GC'd heap growth over many refusals and many accepted tokens. */
+/**
+ * Target 5: plugin-server RSS and GC'd heap growth over MEMORY_REQUESTS refusals (every class, interleaved), then
+ * MEMORY_REQUESTS acceptances cycling through MEMORY_TOKENS distinct tokens; the verified-token cache's size against
+ * its bounds after each. ServerStats collects garbage first (--expose-gc), so RSS and heap are what is kept.
+ */
 async function memory(stack: Stack, issuer: BenchIssuer, log: (line: string) => void) {
   const client = await stack.client(32);
   const sample = async () => {
     const stats = (await client.call('plugin.ServerStats', null)) as { HeapUsed: number; Events: number; Instances: number };
-    return { rssMiB: round(rssKiB(stack.server.pid) / 1024, 1), heapMiB: round(stats.HeapUsed / 1048576, 1), events: stats.Events };
+    const cache = await askCacheProbe(stack.cacheProbe);
+    return {
+      rssMiB: round(rssKiB(stack.server.pid) / 1024, 1),
+      heapMiB: round(stats.HeapUsed / 1048576, 1),
+      events: stats.Events,
+      cache: { entries: cache.entries, bytes: cache.bytes },
+    };
   };
   const pair = pairOn(client, issuer);
-  const tokens = Array.from({ length: 2 * MAX_VERIFIED_TOKENS }, () => bearer(issuer.token()));
+  const tokens = Array.from({ length: MEMORY_TOKENS }, () => bearer(issuer.token()));
   const classes = refusalClasses(issuer).map((refusal) => ({ ...refusal, pair: pairOn(client, issuer, refusal) }));
   const refusalSource: RequestSource = (i) => {
     const refusal = classes[i % classes.length] as (typeof classes)[number];
@@ -295,18 +322,24 @@ async function memory(stack: Stack, issuer: BenchIssuer, log: (line: string) => 
   await closedLoop(pair.plugin, cycle(tokens), tokens.length * 2, 32, true);
   for (const refusal of classes) await closedLoop(refusal.pair.plugin, cycle(refusal.requests), 2000, 32, false);
   const baseline = await sample();
-  // Each refusal class through the okta-auth instance refusing it; all share the module-level caches.
-  for (const [index, refusal] of classes.entries()) {
-    await closedLoop(refusal.pair.plugin, (i) => refusalSource(i * classes.length + index), Math.floor(MEMORY_REQUESTS / classes.length), 32, false);
+  // The classes interleaved, each through the okta-auth instance refusing it; all share the module-level caches.
+  const slice = 1000;
+  for (let sent = 0; sent < MEMORY_REQUESTS; sent += slice * classes.length) {
+    for (const [index, refusal] of classes.entries()) {
+      await closedLoop(refusal.pair.plugin, (i) => refusalSource((sent / classes.length + i) * classes.length + index), slice, 32, false);
+    }
   }
   const afterRefusals = await sample();
   log(`  after ${MEMORY_REQUESTS} refusals: ${JSON.stringify(afterRefusals)}`);
   await closedLoop(pair.plugin, cycle(tokens), MEMORY_REQUESTS, 32, true);
   const afterAcceptances = await sample();
   log(`  after ${MEMORY_REQUESTS} acceptances over ${tokens.length} tokens: ${JSON.stringify(afterAcceptances)}`);
+  const bounds = await askCacheProbe(stack.cacheProbe);
   return {
     requestsEach: MEMORY_REQUESTS,
     distinctTokens: tokens.length,
+    refusalClasses: classes.map((refusal) => refusal.name),
+    cacheBound: { entries: bounds.maxEntries, bytes: bounds.maxBytes },
     baseline,
     afterRefusals,
     afterAcceptances,
@@ -353,7 +386,7 @@ async function instructions(issuer: BenchIssuer, log: (line: string) => void) {
   const stack = await startStack(counter.command, { startTimeoutMs: 180_000 });
   try {
     const client = await stack.client(8);
-    const pass = pairOn(client, issuer);
+    const pass = pairOn(client, issuer, undefined, VALGRIND_TIMEOUT_MS);
     const repeat = Array.from({ length: 64 }, () => bearer(issuer.token()));
     const fresh = Array.from({ length: INSTRUCTION_REQUESTS }, () => bearer(issuer.token()));
     const perRequest = async (plugin: KongPlugin, requests: GatewayRequest[], expectProxied: boolean) => {
@@ -374,7 +407,7 @@ async function instructions(issuer: BenchIssuer, log: (line: string) => void) {
     await measureRow('valid Bearer, warm', pass, repeat);
     // The no-op gets the same (never seen) tokens; the plugin gets another batch of never-seen ones.
     await measureRow('valid Bearer, first sight', pass, fresh, repeat);
-    for (const refusal of refusalClasses(issuer)) await measureRow(`refused: ${refusal.name}`, pairOn(client, issuer, refusal), refusal.requests);
+    for (const refusal of refusalClasses(issuer)) await measureRow(`refused: ${refusal.name}`, pairOn(client, issuer, refusal, VALGRIND_TIMEOUT_MS), refusal.requests);
     return { available: true as const, requestsPerFigure: INSTRUCTION_REQUESTS, rows };
   } finally {
     await stack.stop();
@@ -391,11 +424,14 @@ async function main(): Promise<void> {
     machine: { cpus: os.cpus().length, node: process.version, date: new Date().toISOString(), pinned, quick: QUICK },
     method: { rounds: ROUNDS, requestsPerRound: PER_ROUND, firstSightRequestsPerRound: FIRST_SIGHT_PER_ROUND, cacheBound: MAX_VERIFIED_TOKENS },
   };
-  // A smoke run is not a measurement: its report goes to a temporary directory, never over the committed one.
-  const out = QUICK ? fs.mkdtempSync(path.join(os.tmpdir(), 'bench-quick-')) : ROOT;
-  const files = { json: path.join(out, QUICK ? 'results.json' : 'bench/results.json'), markdown: path.join(out, 'BENCHMARKS.md'), notes: path.join(ROOT, 'bench/benchmark-notes.md') };
+  // A smoke run or a run of some phases is not the measurement: its report goes to a temporary directory, never
+  // over the committed one.
+  const scratch = QUICK || ONLY !== undefined;
+  const out = scratch ? fs.mkdtempSync(path.join(os.tmpdir(), 'bench-quick-')) : ROOT;
+  const files = { json: path.join(out, scratch ? 'results.json' : 'bench/results.json'), markdown: path.join(out, 'BENCHMARKS.md'), notes: path.join(ROOT, 'bench/benchmark-notes.md') };
   // Each phase's figures are kept as soon as they exist: a run cut short still leaves what it measured.
   const phase = async <K extends keyof Results>(title: string, key: K, run: () => Promise<Results[K]>) => {
+    if (ONLY && !ONLY.includes(key)) return;
     log(title);
     results[key] = await run();
     log(`  ${JSON.stringify(results[key])}`);

@@ -41,8 +41,15 @@ export function extractCredentials(headers: HeaderMap): Credentials | undefined 
   }
   const header = Array.isArray(raw) ? raw[0] : raw;
   if (header === undefined || header === '') return undefined;
-  if (Buffer.byteLength(header) > MAX_AUTHORIZATION_BYTES) {
+  // A UTF-8 character is at most 3 bytes per UTF-16 unit: a shorter header needs no byte count.
+  if (header.length * 3 > MAX_AUTHORIZATION_BYTES && Buffer.byteLength(header) > MAX_AUTHORIZATION_BYTES) {
     throw new AuthFailure('invalid_request', 'Authorization header too large');
+  }
+  // The usual form, `Bearer <b64token>`, without the general pattern's pass over the whole token: what the
+  // pattern below would make of it too.
+  if (header.startsWith('Bearer ')) {
+    const token = header.slice(7);
+    if (BEARER_TOKEN.test(token)) return { kind: 'bearer', token };
   }
   const match = /^([A-Za-z]+) +(\S+) *$/.exec(header);
   if (!match) throw new AuthFailure('invalid_request', 'malformed Authorization header');

@@ -41,6 +41,23 @@ export function checkAllHeadersSeen(requestHeaders: HeaderMap): void {
   if (lines >= MAX_REQUEST_HEADERS) throw new AuthFailure('invalid_request', 'too many request headers');
 }
 
+const IDENTITY_HEADER_NAMES: ReadonlySet<string> = new Set(IDENTITY_HEADERS);
+
+/**
+ * Whether the client sent any identity header. One pass over the request's few header names: looking up each of
+ * the ten absent names costs five times as much, on every request that passes.
+ */
+function carriesIdentityHeader(requestHeaders: HeaderMap): boolean {
+  for (const name in requestHeaders) if (IDENTITY_HEADER_NAMES.has(name) && requestHeaders[name] !== undefined) return true;
+  return false;
+}
+
+/** The identity headers the client sent that `set` does not overwrite, in IDENTITY_HEADERS order. */
+function identityHeadersToClear(requestHeaders: HeaderMap, set: Record<string, string>): string[] {
+  const setNames = new Set(Object.keys(set).map((name) => name.toLowerCase()));
+  return IDENTITY_HEADERS.filter((name) => !setNames.has(name) && requestHeaders[name] !== undefined);
+}
+
 export interface UpstreamChanges {
   set: Record<string, string>;
   clear: string[];
@@ -58,10 +75,7 @@ export function upstreamChanges(requestHeaders: HeaderMap, identity: Identity, h
     set['X-Application-Name'] = identity.application.application.name;
     set['X-Developer-Id'] = identity.application.developer.id;
   }
-  const setNames = new Set(Object.keys(set).map((name) => name.toLowerCase()));
-  const clear: string[] = IDENTITY_HEADERS.filter(
-    (name) => !setNames.has(name) && requestHeaders[name] !== undefined,
-  );
+  const clear: string[] = carriesIdentityHeader(requestHeaders) ? identityHeadersToClear(requestHeaders, set) : [];
   if (hideCredentials && requestHeaders['authorization'] !== undefined) clear.push('authorization');
   return { set, clear };
 }

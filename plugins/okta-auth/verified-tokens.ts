@@ -1,4 +1,4 @@
-import { createHash, type KeyObject } from 'node:crypto';
+import { hash, type KeyObject } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 
 /**
@@ -18,7 +18,7 @@ export interface VerifiedSignature {
 
 /** Bounds of the whole plugin server (the cache is module level, shared by every instance). */
 export const MAX_VERIFIED_TOKENS = 4096;
-const MAX_VERIFIED_BYTES = 8 * 1024 * 1024;
+export const MAX_VERIFIED_BYTES = 8 * 1024 * 1024;
 /** Longest leeway a config may set: past exp + this, no instance can accept the token any more. */
 const MAX_LEEWAY_SECONDS = 600;
 const ENTRY_OVERHEAD_BYTES = 256;
@@ -28,8 +28,9 @@ const verified = new LRUCache<string, VerifiedSignature>({
   maxSize: MAX_VERIFIED_BYTES,
 });
 
+/** SHA-256 of the token, one shot: no Hash object per request (every Bearer request takes this path). */
 export function tokenDigest(token: string): string {
-  return createHash('sha256').update(token).digest('base64');
+  return hash('sha256', token, 'base64');
 }
 
 export function verifiedSignature(digest: string): VerifiedSignature | undefined {
@@ -55,7 +56,7 @@ export function forgetKeys(jwksUri: string, gone: (kid: string, key: KeyObject) 
   }
 }
 
-/** Entries and accounted bytes, for the memory benchmark. */
-export function verifiedTokenStats(): { entries: number; bytes: number } {
-  return { entries: verified.size, bytes: verified.calculatedSize };
+/** Entries and accounted bytes, with their bounds, for the memory benchmark. */
+export function verifiedTokenStats(): { entries: number; bytes: number; maxEntries: number; maxBytes: number } {
+  return { entries: verified.size, bytes: verified.calculatedSize, maxEntries: MAX_VERIFIED_TOKENS, maxBytes: MAX_VERIFIED_BYTES };
 }

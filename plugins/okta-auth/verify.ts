@@ -1,5 +1,4 @@
 import { verify as verifyRsa } from 'node:crypto';
-import { createDecoder } from 'fast-jwt';
 import type { OktaAuthConfig } from './config';
 import { AuthFailure } from './errors';
 import { keySetFor, type PublicKey } from './jwks';
@@ -18,11 +17,8 @@ export interface VerifiedToken {
 type Claims = Record<string, unknown>;
 type Header = Record<string, unknown>;
 
-// fast-jwt's decoder rather than jose: synchronous, and the one plugin-server process decodes for every Kong worker.
-const decode = createDecoder({ complete: true }) as (token: string) => {
-  header: Header;
-  payload: Claims;
-};
+/** A value now, or a promise of it when a key set must be fetched first: the cheap paths stay synchronous. */
+export type MaybeAsync<T> = T | Promise<T>;
 
 // A token that brings its own key (or a pointer to one) asks to be trusted on its own word.
 const SELF_KEYED_HEADERS = ['jwk', 'jku', 'x5u', 'x5c'] as const;
@@ -30,24 +26,63 @@ const SELF_KEYED_HEADERS = ['jwk', 'jku', 'x5u', 'x5c'] as const;
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function invalid(description: string): AuthFailure {
-  return new AuthFailure('invalid_token', description);
+type InvalidReason =
+  | 'malformed token'
+  | 'unsupported token algorithm'
+  | 'token must not carry its own key'
+  | 'unsupported critical header'
+  | 'token has no key id'
+  | 'iss must be a string'
+  | 'aud must be a string or an array of strings'
+  | 'exp must be a number'
+  | 'iat must be a number'
+  | 'nbf must be a number'
+  | 'unexpected issuer'
+  | 'unexpected audience'
+  | 'token expired'
+  | 'token not valid yet'
+  | 'token issued in the future'
+  | 'unknown signing key'
+  | 'invalid signature'
+  | 'token has no client id claim';
+
+// One failure object per reason (a closed set of literals, so a bounded map): building an Error per refusal was a
+// large part of what a refusal cost (`npm run bench`, instructions per request).
+const failures = new Map<InvalidReason, AuthFailure>();
+
+function invalid(reason: InvalidReason): AuthFailure {
+  let failure = failures.get(reason);
+  if (!failure) {
+    failure = new AuthFailure('invalid_token', reason);
+    failures.set(reason, failure);
+  }
+  return failure;
 }
 
 // Three base64url segments (the signature may be empty, as in alg none): anything else is refused before the
-// decoder, whose errors carry stack traces that cost more than the whole refusal.
+// token is hashed or decoded.
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
-function decodeToken(token: string): { kid: string; payload: Claims } {
-  if (!COMPACT_JWS.test(token)) throw invalid('malformed token');
-  let header: Header;
-  let payload: Claims;
+/**
+ * One JSON object from a base64url segment COMPACT_JWS already vetted, or undefined. Decoded here rather than by
+ * fast-jwt's decoder, which tests the segments' alphabet again and builds errors with stack traces: the same
+ * Buffer base64url decoding and JSON.parse, half the work, on the path every refused token takes.
+ */
+function segmentObject(segment: string): Record<string, unknown> | undefined {
   try {
-    ({ header, payload } = decode(token));
+    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    return isObject(value) ? value : undefined;
   } catch {
-    throw invalid('malformed token');
+    return undefined;
   }
-  if (!isObject(header) || !isObject(payload)) throw invalid('malformed token');
+}
+
+function decodeToken(token: string): { kid: string; payload: Claims } {
+  const firstDot = token.indexOf('.');
+  const header: Header | undefined = segmentObject(token.slice(0, firstDot));
+  if (!header) throw invalid('malformed token');
+  const payload: Claims | undefined = segmentObject(token.slice(firstDot + 1, token.lastIndexOf('.')));
+  if (!payload) throw invalid('malformed token');
   if (header.alg !== 'RS256') throw invalid('unsupported token algorithm');
   if (SELF_KEYED_HEADERS.some((name) => name in header)) throw invalid('token must not carry its own key');
   // RFC 7515 4.1.11: a critical extension the recipient does not implement must be refused; this one implements none.
@@ -119,35 +154,61 @@ function clientIdOf(payload: Claims, claims: string[]): string {
   throw invalid('token has no client id claim');
 }
 
-/**
- * The claims of `token` once its signature verified: from the verified-token cache while the key that verified it
- * is still the issuer's current key for its kid, else by the full check (which also fills the cache).
- */
-async function signedClaims(token: string, config: OktaAuthConfig, nowSeconds: number): Promise<Claims> {
-  const keySet = keySetFor(config.jwksUri);
-  const digest = tokenDigest(token);
-  const seen = verifiedSignature(digest);
-  if (seen && seen.jwksUri === config.jwksUri) {
-    checkClaims(seen.claims, config, nowSeconds);
-    const current = keySet.freshKey(seen.kid) ?? (await keySet.get(seen.kid, config.timeoutMs));
-    if (current === seen.key) return seen.claims;
-    forgetSignature(digest);
-  }
-
-  const { kid, payload } = decodeToken(token);
-  checkClaims(payload, config, nowSeconds);
-  const key = (await keySet.get(kid, config.timeoutMs)) ?? (await keySet.refetchFor(kid, config.timeoutMs));
+/** The signature check of a decoded token whose claims passed, with its key; fills the verified-token cache. */
+function verifiedClaims(token: string, digest: string, decoded: { kid: string; payload: Claims }, key: PublicKey | undefined, config: OktaAuthConfig, nowSeconds: number): Claims {
   if (!key) throw invalid('unknown signing key');
   if (!signatureVerifies(token, key)) throw invalid('invalid signature');
-  rememberSignature(digest, token.length, { jwksUri: config.jwksUri, kid, key, claims: payload }, nowSeconds);
-  return payload;
+  rememberSignature(digest, token.length, { jwksUri: config.jwksUri, kid: decoded.kid, key, claims: decoded.payload }, nowSeconds);
+  return decoded.payload;
 }
 
-/** Verifies an Okta access token completely (signature, claims, scopes) or throws an AuthFailure. */
-export async function verifyAccessToken(token: string, config: OktaAuthConfig): Promise<VerifiedToken> {
-  const claims = await signedClaims(token, config, Math.floor(Date.now() / 1000));
+/** The full check of a token, once its claims passed. Waits only when the key set is due a fetch (or lacks the kid). */
+function checkedClaims(token: string, digest: string, config: OktaAuthConfig, nowSeconds: number): MaybeAsync<Claims> {
+  const decoded = decodeToken(token);
+  checkClaims(decoded.payload, config, nowSeconds);
+  const keySet = keySetFor(config.jwksUri);
+  const fresh = keySet.freshKey(decoded.kid);
+  if (fresh) return verifiedClaims(token, digest, decoded, fresh, config, nowSeconds);
+  return (async () => {
+    const key = (await keySet.get(decoded.kid, config.timeoutMs)) ?? (await keySet.refetchFor(decoded.kid, config.timeoutMs));
+    return verifiedClaims(token, digest, decoded, key, config, nowSeconds);
+  })();
+}
+
+/**
+ * The claims of `token` once its signature verified: from the verified-token cache while the key that verified it
+ * is still the issuer's current key for its kid, else by the full check (which also fills the cache). Synchronous
+ * unless a key set must be fetched: a refusal throws before any promise exists, and a cache hit resolves at once.
+ */
+function signedClaims(token: string, config: OktaAuthConfig, nowSeconds: number): MaybeAsync<Claims> {
+  if (!COMPACT_JWS.test(token)) throw invalid('malformed token');
+  const digest = tokenDigest(token);
+  const seen = verifiedSignature(digest);
+  if (!seen || seen.jwksUri !== config.jwksUri) return checkedClaims(token, digest, config, nowSeconds);
+  checkClaims(seen.claims, config, nowSeconds);
+  const keySet = keySetFor(config.jwksUri);
+  const fresh = keySet.freshKey(seen.kid);
+  if (fresh === seen.key) return seen.claims;
+  const stillCurrent = (current: PublicKey | undefined): MaybeAsync<Claims> => {
+    if (current === seen.key) return seen.claims;
+    forgetSignature(digest);
+    return checkedClaims(token, digest, config, nowSeconds);
+  };
+  return fresh ? stillCurrent(fresh) : keySet.get(seen.kid, config.timeoutMs).then(stillCurrent);
+}
+
+function verifiedToken(claims: Claims, config: OktaAuthConfig): VerifiedToken {
   const scopes = scopesOf(claims);
   const missing = config.scopesRequired.filter((scope) => !scopes.includes(scope));
   if (missing.length > 0) throw new AuthFailure('insufficient_scope', `missing scope ${missing.join(' ')}`);
   return { clientId: clientIdOf(claims, config.credentialClaims), scopes, expiresAt: claims.exp as number, claims };
+}
+
+/**
+ * Verifies an Okta access token completely (signature, claims, scopes) or throws an AuthFailure: at once (a
+ * refusal is thrown, not a rejected promise) unless a key set must be fetched first.
+ */
+export function verifyAccessToken(token: string, config: OktaAuthConfig): MaybeAsync<VerifiedToken> {
+  const claims = signedClaims(token, config, Math.floor(Date.now() / 1000));
+  return claims instanceof Promise ? claims.then((checked) => verifiedToken(checked, config)) : verifiedToken(claims, config);
 }
