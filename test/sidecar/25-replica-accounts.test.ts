@@ -78,6 +78,25 @@ describe('portal accounts across two sidecar replicas on one PostgreSQL', () => 
     }
   });
 
+  it('checks no more than 5 passwords for one email in a burst of 30 guesses at the same moment over both replicas', async () => {
+    const email = newEmail('burst');
+    const address = '192.0.2.40';
+    expect((await register(1, email, address)).status).toBe(201);
+    const burst = await Promise.all(Array.from({ length: 30 }, (_, i) => authenticate(i % 2, email, WRONG, address)));
+    const checked = burst.filter((response) => response.status === 401).length;
+    // The doubling wait lets two through at once; a slow machine may let a few more through as it runs out,
+    // never more than the limit of 5.
+    expect(checked).toBeGreaterThanOrEqual(2);
+    expect(checked).toBeLessThanOrEqual(5);
+    expect(burst.filter((response) => response.status === 429)).toHaveLength(30 - checked);
+  });
+
+  it('lets exactly 20 of 30 sign-ups from one address at the same moment over both replicas through', async () => {
+    const burst = await Promise.all(Array.from({ length: 30 }, (_, i) => register(i % 2, newEmail('rush'), '192.0.2.50')));
+    expect(burst.filter((response) => response.status === 201)).toHaveLength(20);
+    expect(burst.filter((response) => response.status === 429)).toHaveLength(10);
+  });
+
   it('returns 429 to the 21st sign-up from one address in an hour, spread over both replicas', async () => {
     const address = '192.0.2.30';
     for (let i = 0; i < 20; i += 1) expect({ i, status: (await register(i % 2, newEmail('signup'), address)).status }).toEqual({ i, status: 201 });
