@@ -112,6 +112,8 @@ function fieldValues(op: Operation, pools: Pools, okta: OktaEmulatorFixture): Fi
     auth_strategy_id: fc.constant(claim ? pools.selfManagedStrategy : pools.strategies[0]!),
     auth_strategy_ids: fc.oneof(fc.constant([pools.strategies[0]!]), fc.constant([]), fc.constant(null)),
     auth_methods: fc.subarray(['client_credentials', 'bearer', 'introspection']),
+    credential_claim: fc.constantFrom(['client_id'], ['sub'], undefined),
+    scopes: fc.subarray(['api:read', 'api:write']),
     client_id: claim ? lift(pools.freeClientIds) : fc.constant(undefined),
     client_secret: fc.constant(undefined),
     redirect_uris: fc.constant(undefined),
