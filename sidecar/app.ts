@@ -22,7 +22,9 @@ import { serviceCatalog } from './domain/services';
 import { kongDeclarativeServices } from './gateway/kong-declarative';
 import { accessControl } from './http/auth';
 import { registerMetrics } from './http/metrics';
-import { registerProblemHandlers } from './http/problems';
+import { refuseNulCharacters } from './http/nul-characters';
+import { problemServerOptions, registerProblemHandlers } from './http/problems';
+import { requestValidation } from './http/validation';
 import { type DriverRegistry, drivers as defaultDrivers } from './idp/registry';
 import { applicationRoutes } from './routes/applications';
 import { auditRoutes } from './routes/audit';
@@ -103,8 +105,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     // Request bodies are closed (additionalProperties: false): an unknown field is a 400, not silently dropped.
     ajv: { customOptions: { removeAdditional: false } },
+    ...problemServerOptions,
+    ...requestValidation,
   });
   registerProblemHandlers(app);
+  refuseNulCharacters(app);
   const metrics = registerMetrics(app);
   app.addSchema(ProblemSchema);
 

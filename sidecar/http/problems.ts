@@ -1,4 +1,6 @@
-import type { FastifyError, FastifyInstance, FastifySchemaValidationError } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify';
 import { type InvalidParameter, ProblemError, titleOf } from '../domain/errors';
 import { NON_BLANK } from '../domain/shapes/common';
 
@@ -63,3 +65,33 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       .send(problem(404, `no route for ${request.method} ${request.url.split('?')[0]}`)),
   );
 }
+
+/** What a request the router cannot take (an escape that does not decode, an overlong path segment) gets. */
+const ROUTER_PROBLEMS: Record<string, [number, string]> = {
+  FST_ERR_BAD_URL: [400, 'the URL holds an escape that does not decode'],
+  FST_ERR_MAX_PARAM_LENGTH: [414, 'a path segment is too long'],
+};
+
+/**
+ * The fastify options that make its own answers problems too: those it sends before any route or handler runs
+ * (router refusals, and HTTP requests Node cannot parse). By default both are `application/json` bodies naming
+ * fastify's error codes.
+ */
+export const problemServerOptions = {
+  frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+    const [status, detail] = ROUTER_PROBLEMS[error.code] ?? [500, 'An unexpected error occurred'];
+    return reply.code(status).type('application/problem+json').send(problem(status, detail));
+  },
+  clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket) {
+    // A reset connection has no one to answer.
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const body = JSON.stringify(problem(status, status === 400 ? 'the request is not valid HTTP' : STATUS_CODES[status]!.toLowerCase()));
+    if (socket.writable) {
+      socket.write(
+        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    }
+    socket.destroy();
+  },
+};

@@ -2,7 +2,9 @@ import fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import { type AccountOptions, accountService } from '../domain/accounts';
-import { registerProblemHandlers } from '../http/problems';
+import { refuseNulCharacters } from '../http/nul-characters';
+import { problemServerOptions, registerProblemHandlers } from '../http/problems';
+import { requestValidation } from '../http/validation';
 import { ProblemSchema } from '../routes/schemas';
 import type { Store } from '../store';
 import { portalContextRoutes } from './context-routes';
@@ -39,8 +41,11 @@ export async function buildPortalApp(options: PortalAppOptions): Promise<Fastify
     trustProxy: options.trustedProxies.length > 0 ? options.trustedProxies : false,
     // As the sidecar's listener: unknown fields of a closed body are refused, not dropped.
     ajv: { customOptions: { removeAdditional: false } },
+    ...problemServerOptions,
+    ...requestValidation,
   });
   registerProblemHandlers(app);
+  refuseNulCharacters(app);
   app.addSchema(ProblemSchema);
   const { settings } = options.accounts;
   const ownOrigin = new URL(settings.portalUrl).origin;

@@ -53,8 +53,9 @@ export function catalogRoutes(catalog: CatalogService, admin: Access) {
       publication,
       {
         // Kong's guides publish with a PUT that has no body at all: that is every field's default.
+        // Only a missing body: a JSON `null` is a body of the wrong type.
         preValidation: async (request) => {
-          request.body ??= {};
+          if (request.body === undefined) request.body = {};
         },
         ...operation(admin, {
           summary: 'Publish an API to the portal, or replace its publication',

@@ -13,6 +13,11 @@ export interface DatabaseDialect {
    */
   rowLocks: boolean;
   /**
+   * Holds a lock named `key` until the transaction `trx` ends, for what has no row to lock (PostgreSQL: an
+   * advisory transaction lock). Without it (SQLite) the process's one connection runs transactions one at a time.
+   */
+  lockName?(trx: Kysely<any>, key: string): Promise<void>;
+  /**
    * The schema our tables live in, for databases that have schemas: the migrator looks for its own tables there
    * only (otherwise another schema's migration tables in the same database would count as ours).
    */

@@ -67,6 +67,9 @@ export function postgresDialect(url: string, schema?: string): DatabaseDialect {
       if (code === '23503') return 'foreign_key';
       return undefined;
     },
+    async lockName(trx, key) {
+      await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+    },
     async schemaOf(db) {
       const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
       return rows[0]?.schema ?? 'public';

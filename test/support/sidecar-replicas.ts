@@ -11,7 +11,9 @@
  * Set SIDECAR_REPLICAS_DEBUG=1 to see their output.
  */
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import axios, { type AxiosInstance } from 'axios';
 import type { LightMyRequestResponse } from 'fastify';
@@ -26,6 +28,23 @@ export const SIDECAR_SERVER = path.resolve(__dirname, '../../dist/sidecar/server
 export interface SidecarReplica extends SidecarProcess {
   /** Axios on `url` over keep-alive; never throws on an HTTP status. */
   http: AxiosInstance;
+  /** Its portal listener (PORTAL_PORT=0 too): `http://127.0.0.1:<port>`, from its second `Server listening at`. */
+  portalUrl: string;
+  /** Axios on `portalUrl`, as `http`. */
+  portal: AxiosInstance;
+}
+
+const LISTENING = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/g;
+
+/** The portal listener's URL: it listens right after the sidecar's, and logs the same line. */
+async function portalUrlOf(sidecar: SidecarProcess, timeoutMs = 20_000): Promise<string> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const second = [...sidecar.output().matchAll(LISTENING)][1]?.[1];
+    if (second) return second;
+    if (Date.now() > end) throw new Error(`portal listener not listening after ${timeoutMs} ms:\n${sidecar.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 export interface SidecarReplicas {
@@ -33,6 +52,8 @@ export interface SidecarReplicas {
   /** The DATABASE_URL every replica uses (its search_path is the fresh schema). */
   databaseUrl: string;
   schema: string;
+  /** SIDECAR_DATA_DIR of every replica (a fresh folder, removed by stop()); their mails are in `mail/` in it. */
+  dataDir: string;
   adminHeaders: { authorization: string };
   gatewayHeaders: { authorization: string };
   /** The same settings as the others; starts one more replica on the same schema. */
@@ -50,9 +71,13 @@ async function startReplica(env: NodeJS.ProcessEnv): Promise<SidecarReplica> {
     await how();
     agent.destroy();
   };
+  const portalUrl = await portalUrlOf(sidecar);
+  const client = (baseURL: string) => axios.create({ baseURL, httpAgent: agent, validateStatus: () => true, proxy: false });
   return {
     ...sidecar,
-    http: axios.create({ baseURL: sidecar.url, httpAgent: agent, validateStatus: () => true, proxy: false }),
+    http: client(sidecar.url),
+    portalUrl,
+    portal: client(portalUrl),
     kill: end(sidecar.kill),
     stop: end(sidecar.stop),
   };
@@ -71,8 +96,10 @@ export async function startSidecarReplicas(env: NodeJS.ProcessEnv = {}, count = 
   const databaseUrl = `${testDatabaseUrl}${separator}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
   const adminToken = randomBytes(32).toString('base64url');
   const gatewayToken = randomBytes(32).toString('base64url');
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sidecar-replicas-'));
   const replicaEnv: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
+    SIDECAR_DATA_DIR: dataDir,
     SIDECAR_PORT: '0',
     PORTAL_PORT: '0',
     SIDECAR_ADMIN_TOKEN: adminToken,
@@ -89,6 +116,7 @@ export async function startSidecarReplicas(env: NodeJS.ProcessEnv = {}, count = 
     await inSchema.end();
     await admin.query(`drop schema ${schema} cascade`);
     await admin.end();
+    fs.rmSync(dataDir, { recursive: true, force: true });
   };
   const startAnother = async () => {
     const member = await startReplica(replicaEnv);
@@ -106,6 +134,7 @@ export async function startSidecarReplicas(env: NodeJS.ProcessEnv = {}, count = 
     members,
     databaseUrl,
     schema,
+    dataDir,
     adminHeaders: { authorization: `Bearer ${adminToken}` },
     gatewayHeaders: { authorization: `Bearer ${gatewayToken}` },
     startAnother,

@@ -14,7 +14,8 @@ export interface SignInAttempt {
 
 /**
  * Sign-in and mail limits, counted in the database. An attempt is counted as a failure before the password is
- * checked, so concurrent guesses see each other; a success takes its count back and clears the email's failures.
+ * checked, in the same transaction as the check of the limits (the store locks the subjects), so concurrent
+ * guesses on any replica see each other; a success takes its count back and clears the email's failures.
  * Nothing is permanent: events age out of the window.
  */
 export function accountLimits(store: Store, settings: Pick<AccountSettings, 'signIn' | 'mailsPerAddressPerHour'>) {
@@ -23,36 +24,41 @@ export function accountLimits(store: Store, settings: Pick<AccountSettings, 'sig
     /** 429 (with Retry-After) while the email must wait or has failed too often, or the address has. */
     async beginSignIn(email: string, address: string): Promise<SignInAttempt> {
       const since = new Date(Date.now() - signIn.windowMs);
-      const byAddress = await store.rateLimits.window('sign_in_address', address, since);
-      if (byAddress.count >= signIn.maxFailuresPerAddress && byAddress.oldest) {
-        throw tooManyRequests(new Date(byAddress.oldest.getTime() + signIn.windowMs));
-      }
-      const byEmail = await store.rateLimits.window('sign_in_email', email, since);
-      if (byEmail.count >= signIn.maxFailuresPerEmail && byEmail.oldest) {
-        throw tooManyRequests(new Date(byEmail.oldest.getTime() + signIn.windowMs));
-      }
-      // A first typo costs nothing; from the second failure on, each one doubles the wait.
-      if (byEmail.count > 1 && byEmail.newest) {
-        const delay = Math.min(signIn.baseDelayMs * 2 ** (byEmail.count - 2), signIn.maxDelayMs);
-        const allowedAt = new Date(byEmail.newest.getTime() + delay);
-        if (allowedAt.getTime() > Date.now()) throw tooManyRequests(allowedAt);
-      }
-      await store.rateLimits.record('sign_in_email', email);
-      const addressEvent = await store.rateLimits.record('sign_in_address', address);
+      const events = [
+        { bucket: 'sign_in_email' as const, subject: email },
+        { bucket: 'sign_in_address' as const, subject: address },
+      ];
+      const [, addressEvent] = await store.rateLimits.admit(events, async (window) => {
+        const byAddress = await window('sign_in_address', address, since);
+        if (byAddress.count >= signIn.maxFailuresPerAddress && byAddress.oldest) {
+          throw tooManyRequests(new Date(byAddress.oldest.getTime() + signIn.windowMs));
+        }
+        const byEmail = await window('sign_in_email', email, since);
+        if (byEmail.count >= signIn.maxFailuresPerEmail && byEmail.oldest) {
+          throw tooManyRequests(new Date(byEmail.oldest.getTime() + signIn.windowMs));
+        }
+        // A first typo costs nothing; from the second failure on, each one doubles the wait.
+        if (byEmail.count > 1 && byEmail.newest) {
+          const delay = Math.min(signIn.baseDelayMs * 2 ** (byEmail.count - 2), signIn.maxDelayMs);
+          const allowedAt = new Date(byEmail.newest.getTime() + delay);
+          if (allowedAt.getTime() > Date.now()) throw tooManyRequests(allowedAt);
+        }
+      });
       return {
         async succeeded() {
           await store.rateLimits.clear('sign_in_email', email);
-          await store.rateLimits.remove(addressEvent);
+          await store.rateLimits.remove(addressEvent!);
         },
       };
     },
     /** Counts one mail asked for (sign-up, password reset) from this address; 429 past the hourly limit. */
     async countMailRequest(address: string): Promise<void> {
-      const byAddress = await store.rateLimits.window('mail_address', address, new Date(Date.now() - HOUR));
-      if (byAddress.count >= settings.mailsPerAddressPerHour && byAddress.oldest) {
-        throw tooManyRequests(new Date(byAddress.oldest.getTime() + HOUR));
-      }
-      await store.rateLimits.record('mail_address', address);
+      await store.rateLimits.admit([{ bucket: 'mail_address', subject: address }], async (window) => {
+        const byAddress = await window('mail_address', address, new Date(Date.now() - HOUR));
+        if (byAddress.count >= settings.mailsPerAddressPerHour && byAddress.oldest) {
+          throw tooManyRequests(new Date(byAddress.oldest.getTime() + HOUR));
+        }
+      });
     },
   };
 }

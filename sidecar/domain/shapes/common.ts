@@ -14,9 +14,11 @@ export const Body = <T extends TProperties>(properties: T, options: { descriptio
   Type.Object(properties, { additionalProperties: false, ...options });
 
 const DEFAULT_PAGE: PageRequest = { number: 1, size: 10 };
+const MAX_PAGE_NUMBER = 1_000_000;
 
 export const PageQuery = Type.Object({
-  'page[number]': Type.Optional(Type.Integer({ minimum: 1, default: DEFAULT_PAGE.number, description: 'from 1' })),
+  // A bound, so that the offset stays an integer both databases take (a page past the last is empty anyway).
+  'page[number]': Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_NUMBER, default: DEFAULT_PAGE.number, description: 'from 1' })),
   'page[size]': Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: DEFAULT_PAGE.size })),
 });
 
