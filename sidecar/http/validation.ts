@@ -3,7 +3,7 @@ import { AjvCompiler, type Options, type ValidatorFactory } from '@fastify/ajv-c
 /**
  * Request validation as fastify's own, except for JSON bodies. Path, query and header values are text, coerced to
  * their declared types; a JSON body has its types already, and coercing them took `false` for the string
- * "false", a number for a name and `null` for "" or 0 (found by test/sidecar/24-bad-input).
+ * "false", a number for a name and `null` for "" or 0 (found by test/sidecar/25-bad-input).
  */
 const buildValidator: ValidatorFactory = (externalSchemas, options) => {
   const pool = AjvCompiler();
