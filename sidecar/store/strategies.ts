@@ -50,6 +50,9 @@ export function strategyRepository(ctx: StoreContext) {
       const base = db.selectFrom('auth_strategies');
       return paginate(filter.name === undefined ? base : base.where('name', '=', filter.name), page, toRecord);
     },
+    async listAll(): Promise<AuthStrategy[]> {
+      return (await db.selectFrom('auth_strategies').selectAll().orderBy('name').execute()).map(toRecord);
+    },
     async listByProvider(providerId: string): Promise<AuthStrategy[]> {
       const rows = await db.selectFrom('auth_strategies').selectAll().where('dcr_provider_id', '=', providerId).execute();
       return rows.map(toRecord);
