@@ -9,7 +9,6 @@ export type ConsoleSignIn = Static<typeof ConsoleSignIn>;
 
 /** Publishing a kong.yml service: the API (created when missing) and its publication in the portal. */
 export const ServicePublication = Body({
-  service: Name({ maxLength: 255, description: 'a service name of kong.yml' }),
   description: Type.String({ maxLength: 2000 }),
   version: Type.String({ maxLength: 255 }),
   spec_content: Type.String({ maxLength: 1_000_000, description: 'the OpenAPI document (JSON or YAML); empty: none' }),
@@ -20,6 +19,9 @@ export const ServicePublication = Body({
   }),
 });
 export type ServicePublication = Static<typeof ServicePublication>;
+
+export const ServiceParams = Type.Object({ service: Name({ maxLength: 255, description: 'a service name of kong.yml' }) });
+export type ServiceParams = Static<typeof ServiceParams>;
 
 /** A form's confirmation step: its second button sends `confirm=yes`. */
 const Confirm = { confirm: Type.Optional(Type.Literal('yes')) };
