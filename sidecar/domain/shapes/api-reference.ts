@@ -1,0 +1,42 @@
+/**
+ * An API's OpenAPI reference as the portal's pages show it: plain strings only (the pages print every one as text,
+ * so nothing in a document can become markup or script), read from OpenAPI 3 or Swagger 2, JSON or YAML.
+ */
+
+export interface ReferenceParameter {
+  name: string;
+  /** path, query, header, cookie (or Swagger 2's body, formData). */
+  in: string;
+  required: boolean;
+  /** The schema's type (`string`, `array of integer`), when the document says. */
+  type: string | null;
+  description: string | null;
+}
+
+export interface ReferenceResponse {
+  /** `200`, `4XX`, `default`. */
+  status: string;
+  description: string | null;
+}
+
+export interface ReferenceOperation {
+  /** Upper case, as a request line has it. */
+  method: string;
+  path: string;
+  summary: string | null;
+  description: string | null;
+  deprecated: boolean;
+  parameters: ReferenceParameter[];
+  /** The media types of its request body; empty when it takes none. */
+  request_body_types: string[];
+  responses: ReferenceResponse[];
+}
+
+export interface ApiReference {
+  title: string | null;
+  version: string | null;
+  description: string | null;
+  operations: ReferenceOperation[];
+  /** Why the document could not be read (it is then shown as nothing else); null when it could. */
+  unreadable: string | null;
+}
