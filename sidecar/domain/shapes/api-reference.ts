@@ -40,3 +40,33 @@ export interface ApiReference {
   /** Why the document could not be read (it is then shown as nothing else); null when it could. */
   unreadable: string | null;
 }
+
+/** A published API as its portal page shows it. */
+export interface ApiPage {
+  id: string;
+  name: string;
+  description: string | null;
+  version: string | null;
+  /** The display name of the auth strategy its applications use; null: it takes no registrations. */
+  strategy_name: string | null;
+  /** Whether a request for access is approved at once. */
+  auto_approve: boolean;
+  /** Its OpenAPI reference; null: it has no document. */
+  reference: ApiReference | null;
+}
+
+/** One of the viewer's applications as "Use this API" offers it. */
+export interface UsableApplication {
+  id: string;
+  name: string;
+  /** The status of its open or last request for this API; null: it has none. */
+  registration_status: string | null;
+  /** Whether it can ask for access now (it has no open request). */
+  can_request: boolean;
+}
+
+/** What "Use this API" shows: the API, and the developer's applications of its auth strategy. */
+export interface UseThisApi {
+  api: ApiPage;
+  applications: UsableApplication[];
+}
