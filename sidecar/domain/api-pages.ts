@@ -6,7 +6,7 @@ import { Conflict, InvalidInput } from './errors';
 import type { PortalProducts, PublishedProduct, Viewer } from './portal-products';
 import { isOpen } from './registration-states';
 import type { RegistrationService } from './registrations';
-import type { ApiPage, UsableApplication, UseThisApi } from './shapes/api-reference';
+import type { ApiPage, UsableApplication, UseThisApi } from './shapes/api-pages';
 
 /** Applications a developer has are few; one page of this size holds them all. */
 const ALL = { 'page[number]': 1, 'page[size]': 100 } as const;

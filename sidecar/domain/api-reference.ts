@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import type { ApiReference, ReferenceOperation, ReferenceParameter, ReferenceResponse } from './shapes/api-reference';
+import type { ApiReference, ReferenceOperation, ReferenceParameter, ReferenceResponse } from './shapes/api-pages';
 
 /**
  * Reads an OpenAPI document (3.x or Swagger 2, JSON or YAML) into the plain strings of its reference page. Only

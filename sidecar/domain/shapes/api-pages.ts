@@ -1,3 +1,6 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { Body } from './common';
+
 /**
  * An API's OpenAPI reference as the portal's pages show it: plain strings only (the pages print every one as text,
  * so nothing in a document can become markup or script), read from OpenAPI 3 or Swagger 2, JSON or YAML.
@@ -70,3 +73,7 @@ export interface UseThisApi {
   api: ApiPage;
   applications: UsableApplication[];
 }
+
+/** The Use this API form: which of my applications asks for access (none chosen: the form says so). */
+export const AccessRequestForm = Body({ application_id: Type.Optional(Type.String({ format: 'uuid' })) });
+export type AccessRequestForm = Static<typeof AccessRequestForm>;
