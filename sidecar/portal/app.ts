@@ -10,6 +10,7 @@ import type { Store } from '../store';
 import { portalContextRoutes } from './context-routes';
 import { enforceCsrfRules } from './csrf';
 import { developerApiRoutes } from './developer-routes';
+import { portalPages } from './pages';
 import { sessionCookie } from './session-cookie';
 
 export interface PortalAppOptions {
@@ -57,5 +58,6 @@ export async function buildPortalApp(options: PortalAppOptions): Promise<Fastify
   const portalCookie = sessionCookie('portal', ownOrigin.startsWith('https:'));
   await app.register(developerApiRoutes(accounts, portalCookie));
   await app.register(portalContextRoutes(options.store, settings.portalUrl));
+  await app.register(portalPages({ accounts, cookie: portalCookie, ownOrigin }));
   return app;
 }

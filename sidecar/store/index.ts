@@ -11,6 +11,7 @@ import type { DatabaseDialect } from './dialect';
 import { idempotencyRepository } from './idempotency';
 import { migrateToLatest } from './migrations';
 import { portalViewRepository } from './portal-views';
+import { preSessionRepository } from './pre-sessions';
 import { providerRepository } from './providers';
 import { publicationRepository } from './publications';
 import { rateLimitRepository } from './rate-limits';
@@ -38,6 +39,7 @@ function repositories(ctx: StoreContext) {
     creations: creationRepository(ctx),
     registrationChecks: registrationCheckRepository(ctx),
     sessions: sessionRepository(ctx),
+    preSessions: preSessionRepository(ctx),
     accountTokens: accountTokenRepository(ctx),
     rateLimits: rateLimitRepository(ctx),
     apis: apiRepository(ctx),

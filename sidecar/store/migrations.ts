@@ -209,6 +209,19 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('audit_events_application').on('audit_events').columns(['application_id', 'created_at']).execute();
     },
   },
+  '0008_pre_sessions': {
+    async up(db: Kysely<unknown>) {
+      // The CSRF token of a sign-in or sign-up form shown before any session: the cookie holds only the row's id.
+      await db.schema
+        .createTable('pre_sessions')
+        .addColumn('id_hash', 'text', (c) => c.primaryKey())
+        .addColumn('face', 'text', (c) => c.notNull())
+        .addColumn('csrf_token', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('pre_sessions_created_at').on('pre_sessions').column('created_at').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

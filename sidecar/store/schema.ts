@@ -15,6 +15,7 @@ export interface Database {
   publications: PublicationRow;
   audit_events: AuditEventRow;
   sessions: SessionRow;
+  pre_sessions: PreSessionRow;
   account_tokens: AccountTokenRow;
   rate_limit_events: RateLimitEventRow;
 }
@@ -183,6 +184,14 @@ export interface SessionRow {
   csrf_token: string;
   created_at: string;
   last_seen_at: string;
+}
+
+/** A browser before sign-in: the synchronizer token of its sign-in and sign-up forms (encrypted). */
+export interface PreSessionRow {
+  id_hash: string;
+  face: string;
+  csrf_token: string;
+  created_at: string;
 }
 
 /** A single-use link sent by mail (email verification, password reset, invitation): only its SHA-256. */
