@@ -51,7 +51,7 @@ export function applicationPages({ views, applications, access }: Pick<ConsoleDo
           const consequence = 'Its client is deleted at the identity provider and its credentials stop working. This cannot be undone.';
           return reply.page('/pages/templates/confirm', await confirmation(request.params.id, 'Delete', consequence, request.url));
         }
-        await applications.delete({ role: 'admin' }, request.params.id);
+        await applications.delete({ role: 'admin' }, request.params.id, access.actor(request.ip));
         return reply.redirect(LIST, SEE_OTHER);
       },
     );

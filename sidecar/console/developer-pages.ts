@@ -18,7 +18,7 @@ const ACTIONS = {
 } as const;
 
 /** Developers: approve or reject a sign-up, suspend an approved developer, reinstate a suspended one. */
-export function developerPages({ developers, statuses }: Pick<ConsoleDomain, 'developers' | 'statuses'>) {
+export function developerPages({ developers, statuses, access }: Pick<ConsoleDomain, 'developers' | 'statuses' | 'access'>) {
   return async (app: FastifyInstance) => {
     app.get<{ Querystring: PageQuery }>('/admin/developers', consoleRoute({ querystring: PageQuery }), async (request, reply) =>
       reply.page('/console/templates/developers', { list: await developers.list(request.query) }),
@@ -44,7 +44,7 @@ export function developerPages({ developers, statuses }: Pick<ConsoleDomain, 'de
             cancel: '/admin/developers',
           });
         }
-        await statuses.change(PORTAL_ID, request.params.id, status);
+        await statuses.change(PORTAL_ID, request.params.id, status, access.actor(request.ip));
         return reply.redirect('/admin/developers', SEE_OTHER);
       },
     );

@@ -11,7 +11,7 @@ const LIST = '/admin/dcr-providers';
 const FORM = '/console/templates/provider-form';
 
 /** DCR providers: list, create (per provider type), edit (secrets write-only), Verify against the IdP. */
-export function providerPages({ providers, providerForms }: Pick<ConsoleDomain, 'providers' | 'providerForms'>) {
+export function providerPages({ providers, providerForms, access }: Pick<ConsoleDomain, 'providers' | 'providerForms' | 'access'>) {
   const newForm = async (request: FastifyRequest) => {
     const { provider_type } = request.params as ProviderType;
     return { providerType: provider_type, fields: providerForms.fieldsOf(provider_type), prefix: CONFIG_FIELD_PREFIX };
@@ -31,7 +31,7 @@ export function providerPages({ providers, providerForms }: Pick<ConsoleDomain, 
       `${LIST}/new/:provider_type`,
       consoleRoute({ params: ProviderType, body: ProviderForm, form: { template: FORM, data: newForm } }),
       async (request, reply) => {
-        await providerForms.create(request.params.provider_type, request.body);
+        await providerForms.create(request.params.provider_type, request.body, access.actor(request.ip));
         return reply.redirect(LIST, SEE_OTHER);
       },
     );
@@ -40,7 +40,7 @@ export function providerPages({ providers, providerForms }: Pick<ConsoleDomain, 
       `${LIST}/:id`,
       consoleRoute({ params: IdParams, body: ProviderForm, form: { template: FORM, data: editForm } }),
       async (request, reply) => {
-        await providerForms.update(request.params.id, request.body);
+        await providerForms.update(request.params.id, request.body, access.actor(request.ip));
         return reply.redirect(LIST, SEE_OTHER);
       },
     );

@@ -1,4 +1,5 @@
 import type { DriverRegistry } from '../../idp/registry';
+import type { Actor } from '../../store/audit';
 import type { DcrProviderService } from '../dcr-providers';
 import { InvalidInput } from '../errors';
 import { CONFIG_FIELD_PREFIX, type ProviderForm } from '../shapes/console';
@@ -40,11 +41,11 @@ export function providerForms(providers: DcrProviderService, drivers: DriverRegi
   return {
     types: () => Object.keys(drivers),
     fieldsOf,
-    create: (providerType: string, form: ProviderForm): Promise<PresentedDcrProvider> =>
-      providers.create({ ...common(form), provider_type: providerType, dcr_config: configOf(providerType, form) }),
-    async update(id: string, form: ProviderForm): Promise<PresentedDcrProvider> {
+    create: (providerType: string, form: ProviderForm, actor: Actor): Promise<PresentedDcrProvider> =>
+      providers.create({ ...common(form), provider_type: providerType, dcr_config: configOf(providerType, form) }, actor),
+    async update(id: string, form: ProviderForm, actor: Actor): Promise<PresentedDcrProvider> {
       const current = await providers.get(id);
-      return providers.update(id, { ...common(form), dcr_config: configOf(current.provider_type, form) });
+      return providers.update(id, { ...common(form), dcr_config: configOf(current.provider_type, form) }, actor);
     },
   };
 }
