@@ -1,6 +1,6 @@
 import { PORTAL } from '../defaults';
 import type { Store } from '../store';
-import type { AuditEvent } from '../store/audit';
+import type { Actor, AuditEvent } from '../store/audit';
 import type { AuthStrategy, Developer, Registration } from '../store/records';
 import { presentApplication } from './application-creation';
 import type { ApplicationService } from './applications';
@@ -61,10 +61,10 @@ export function myApplications(store: Store, applications: Pick<ApplicationServi
      * Creates the application (once per idempotency key: a resubmitted form gets it back without the secret, its
      * `replayed` saying so) and says how to use its credentials.
      */
-    create: async (developer: Developer, input: ApplicationInput, idempotencyKey: string) =>
-      guideFor(await applications.create(developer, input, idempotencyKey)),
+    create: async (developer: Developer, input: ApplicationInput, actor: Actor, idempotencyKey: string) =>
+      guideFor(await applications.create(developer, input, actor, idempotencyKey)),
     /** A new secret for the application, shown this once, and how to use it. */
-    refreshSecret: async (developer: Developer, id: string) => guideFor(await applications.refreshSecret(developer, id)),
+    refreshSecret: async (developer: Developer, id: string, actor: Actor) => guideFor(await applications.refreshSecret(developer, id, actor)),
     /** Every application of the developer, oldest first, each with its registrations. */
     async overview(developer: Developer): Promise<ApplicationSummary[]> {
       const owned = await store.applications.listAllOfDeveloper(developer.id);

@@ -7,8 +7,7 @@ import type { RegistrationService } from '../../domain/registrations';
 import { ApplicationInput, ApplicationPatch } from '../../domain/shapes/applications';
 import { confirmed } from '../../pages/kit';
 import { IdParams } from '../../routes/schemas';
-import type { Actor } from '../../store/audit';
-import { activeSession } from '../auth';
+import { activeSession, sessionActorOf } from '../auth';
 import { noStore, signedInPage } from './signed-in';
 
 const T = '/portal/pages/templates';
@@ -25,7 +24,6 @@ const RegistrationParams = Type.Object({ id: Type.String({ format: 'uuid' }), re
 type IdParams = Static<typeof IdParams>;
 
 const developerOf = (request: FastifyRequest) => activeSession(request).developer;
-const actorOf = (request: FastifyRequest): Actor => ({ type: 'developer', id: developerOf(request).id, address: request.ip });
 const idOf = (request: FastifyRequest) => (request.params as IdParams).id;
 
 export interface ApplicationPageParts {
@@ -54,7 +52,7 @@ export function applicationPages({ applications, registrations, mine, gatewayUrl
       { schema: { body: CreateApplicationForm }, config: { form: { template: `${T}/new-app`, data: newAppData } } },
       async (request, reply) => {
         const { idempotency_key, ...input } = request.body;
-        const created = await mine.create(developerOf(request), input, idempotency_key);
+        const created = await mine.create(developerOf(request), input, sessionActorOf(request), idempotency_key);
         return noStore(reply).page(`${T}/credentials`, { ...created, gatewayUrl, heading: 'Application created', scripts: SECRET_SCRIPTS });
       },
     );
@@ -68,7 +66,7 @@ export function applicationPages({ applications, registrations, mine, gatewayUrl
       async (request, reply) => {
         // The form always has a description field: left blank, it clears the description.
         const patch = { ...request.body, description: request.body.description ?? '' };
-        await applications.update(developerOf(request), request.params.id, patch, actorOf(request));
+        await applications.update(developerOf(request), request.params.id, patch, sessionActorOf(request));
         return reply.redirect(`/apps/${request.params.id}?done=updated`, 303);
       },
     );
@@ -84,7 +82,7 @@ export function applicationPages({ applications, registrations, mine, gatewayUrl
           cancel: `/apps/${id}`,
         });
       }
-      const refreshed = await mine.refreshSecret(developerOf(request), id);
+      const refreshed = await mine.refreshSecret(developerOf(request), id, sessionActorOf(request));
       return noStore(reply).page(`${T}/credentials`, { ...refreshed, gatewayUrl, heading: 'New Client Secret', scripts: SECRET_SCRIPTS });
     });
     app.post<{ Params: IdParams }>('/apps/:id/delete', { schema: { params: IdParams } }, async (request, reply) => {
@@ -99,7 +97,7 @@ export function applicationPages({ applications, registrations, mine, gatewayUrl
           cancel: `/apps/${id}`,
         });
       }
-      const pending = await applications.delete({ role: 'developer', developer: developerOf(request) }, id);
+      const pending = await applications.delete({ role: 'developer', developer: developerOf(request) }, id, sessionActorOf(request));
       return reply.redirect(`/apps?done=${pending ? 'deletion-pending' : 'deleted'}`, 303);
     });
     app.post<{ Params: Static<typeof RegistrationParams> }>(
@@ -117,7 +115,7 @@ export function applicationPages({ applications, registrations, mine, gatewayUrl
             cancel: `/apps/${id}`,
           });
         }
-        await registrations.withdraw(developerOf(request), id, registrationId, actorOf(request));
+        await registrations.withdraw(developerOf(request), id, registrationId, sessionActorOf(request));
         return reply.redirect(`/apps/${id}?done=withdrawn`, 303);
       },
     );
