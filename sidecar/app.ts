@@ -5,7 +5,7 @@ import { DEFAULTS } from './defaults';
 import type { Store } from './store';
 import { type CreationLimit, applicationCreation } from './domain/application-creation';
 import { type ApplicationDeletion, type DeletionBackoff, applicationDeletion } from './domain/application-deletion';
-import { applicationService } from './domain/applications';
+import { type ApplicationService, applicationService } from './domain/applications';
 import { auditService } from './domain/audit';
 import { authStrategyService } from './domain/auth-strategies';
 import { catalogService } from './domain/catalog';
@@ -22,7 +22,7 @@ import { providerForms } from './domain/console/provider-forms';
 import { strategyForms } from './domain/console/strategy-forms';
 import { consoleViews } from './domain/console/views';
 import { portalService } from './domain/portal-admin';
-import { registrationService } from './domain/registrations';
+import { type RegistrationService, registrationService } from './domain/registrations';
 import { serviceCatalog } from './domain/services';
 import { consolePages } from './console/pages';
 import { kongDeclarativeServices } from './gateway/kong-declarative';
@@ -97,8 +97,16 @@ const SECURITY_SCHEMES = {
   gateway: { type: 'http', scheme: 'bearer', description: 'the gateway token (SIDECAR_GATEWAY_TOKEN), for the gateway plugin' },
 } as const;
 
+/** The use cases the portal's listener shares with this one (one set per process: one creation limit, one deletion queue). */
+export interface SidecarDomain {
+  applications: ApplicationService;
+  registrations: RegistrationService;
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
+    /** The use cases the portal's listener is built with. */
+    domain: SidecarDomain;
     /** The application deletion use case (tests run retry passes through it). */
     deletion: ApplicationDeletion;
     /** The checks of registrations that got no answer (tests run passes through it). */
@@ -223,6 +231,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     app.addHook('onClose', async () => stop());
   }
   app.decorate('deletion', deletion);
+  app.decorate('domain', { applications, registrations });
   app.decorate('lateRegistrations', lateRegistrations);
   return app;
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { AppOptions } from './app';
+import type { AppOptions, SidecarDomain } from './app';
 import type { SidecarConfig } from './config';
 import { DEFAULTS } from './defaults';
 import { createCipher, encryptionKey } from './crypto/cipher';
@@ -46,11 +46,13 @@ function accountOptionsFrom(config: SidecarConfig): AccountOptions {
 }
 
 /** The portal listener's options the configuration describes. */
-export function portalOptionsFrom(config: SidecarConfig, store: Store): PortalAppOptions {
+export function portalOptionsFrom(config: SidecarConfig, store: Store, domain: SidecarDomain): PortalAppOptions {
   return {
     store,
+    domain,
     accounts: accountOptionsFrom(config),
     allowedOrigins: config.portalAllowedOrigins,
+    ...(config.portalGatewayUrl && { gatewayUrl: config.portalGatewayUrl }),
     trustedProxies: config.trustedProxies,
   };
 }

@@ -1,4 +1,5 @@
 import fastify, { type FastifyInstance } from 'fastify';
+import type { SidecarDomain } from '../app';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import { type AccountOptions, accountService } from '../domain/accounts';
@@ -16,9 +17,13 @@ import { sessionCookie } from './session-cookie';
 
 export interface PortalAppOptions {
   store: Store;
+  /** The application use cases, built by the sidecar's app (`app.domain`). */
+  domain: SidecarDomain;
   accounts: AccountOptions;
   /** Front ends hosted elsewhere that may call `/api/v2` with the portal's cookie (credentialed CORS). */
   allowedOrigins: string[];
+  /** The gateway's address as developers reach it (the pages' ready-to-run commands); unset: `$GATEWAY`. */
+  gatewayUrl?: string;
   /** Peers whose X-Forwarded-For names the client (rate limits); empty: the socket's address. */
   trustedProxies: string[];
   logStream?: NodeJS.WritableStream;
@@ -59,6 +64,6 @@ export async function buildPortalApp(options: PortalAppOptions): Promise<Fastify
   const portalCookie = sessionCookie('portal', ownOrigin.startsWith('https:'));
   await app.register(developerApiRoutes(accounts, portalCookie));
   await app.register(portalContextRoutes(options.store, settings.portalUrl));
-  await app.register(portalPages({ accounts, cookie: portalCookie, ownOrigin }));
+  await app.register(portalPages({ store: options.store, domain: options.domain, accounts, cookie: portalCookie, ownOrigin, gatewayUrl: options.gatewayUrl }));
   return app;
 }
