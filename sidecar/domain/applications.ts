@@ -16,6 +16,15 @@ export function inactive(application: Application): Conflict {
   return new Conflict(`application ${application.id} is ${state}`);
 }
 
+/** The application as far as the caller reaches it: a developer's another's is as unknown as a missing one. */
+export async function reachApplication(store: Store, caller: Caller, id: string): Promise<Application> {
+  const application = await store.applications.get(id);
+  if (!application || (caller.role === 'developer' && application.developer_id !== caller.developer.id)) {
+    throw new NotFound('application', id);
+  }
+  return application;
+}
+
 /** The applications: a developer creates and manages their own; the admin sees, disables and deletes any. */
 export function applicationService(
   store: Store,
@@ -23,14 +32,7 @@ export function applicationService(
   creation: ApplicationCreation,
   deletion: ApplicationDeletion,
 ) {
-  /** The application as far as the caller reaches it: a developer's another's is as unknown as a missing one. */
-  const reach = async (caller: Caller, id: string): Promise<Application> => {
-    const application = await store.applications.get(id);
-    if (!application || (caller.role === 'developer' && application.developer_id !== caller.developer.id)) {
-      throw new NotFound('application', id);
-    }
-    return application;
-  };
+  const reach = (caller: Caller, id: string) => reachApplication(store, caller, id);
 
   /** A change to an application's row and its audit row, in one transaction. */
   const changeApplication = (

@@ -2,6 +2,11 @@ import fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import { type AccountOptions, accountService } from '../domain/accounts';
+import { apiPages } from '../domain/api-pages';
+import { reachApplication } from '../domain/applications';
+import { portalProducts } from '../domain/portal-products';
+import { registrationService } from '../domain/registrations';
+import { serviceCatalog } from '../domain/services';
 import { refuseNulCharacters } from '../http/nul-characters';
 import { problemServerOptions, registerProblemHandlers } from '../http/problems';
 import { requestValidation } from '../http/validation';
@@ -58,6 +63,11 @@ export async function buildPortalApp(options: PortalAppOptions): Promise<Fastify
   const portalCookie = sessionCookie('portal', ownOrigin.startsWith('https:'));
   await app.register(developerApiRoutes(accounts, portalCookie));
   await app.register(portalContextRoutes(options.store, settings.portalUrl));
-  await app.register(portalPages({ accounts, cookie: portalCookie, ownOrigin }));
+  const products = portalProducts(options.store);
+  // Requests are made for published APIs only, whose service names were checked against kong.yml when the admin
+  // created the API: this listener does not read kong.yml itself.
+  const registrations = registrationService(options.store, { reach: (caller, id) => reachApplication(options.store, caller, id) }, serviceCatalog(undefined));
+  const apis = apiPages(options.store, products, registrations);
+  await app.register(portalPages({ accounts, cookie: portalCookie, ownOrigin, products, apis }));
   return app;
 }
