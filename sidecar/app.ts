@@ -5,7 +5,7 @@ import { DEFAULTS } from './defaults';
 import type { Store } from './store';
 import { type CreationLimit, applicationCreation } from './domain/application-creation';
 import { type ApplicationDeletion, type DeletionBackoff, applicationDeletion } from './domain/application-deletion';
-import { applicationService } from './domain/applications';
+import { type ApplicationService, applicationService } from './domain/applications';
 import { auditService } from './domain/audit';
 import { authStrategyService } from './domain/auth-strategies';
 import { catalogService } from './domain/catalog';
@@ -17,10 +17,11 @@ import { startHousekeeping } from './domain/housekeeping';
 import { type LateRegistrationCleanup, lateRegistrationCleanup } from './domain/late-registrations';
 import { reconciler } from './domain/reconcile';
 import { portalService } from './domain/portal-admin';
-import { registrationService } from './domain/registrations';
+import { type RegistrationService, registrationService } from './domain/registrations';
 import { serviceCatalog } from './domain/services';
 import { kongDeclarativeServices } from './gateway/kong-declarative';
 import { accessControl } from './http/auth';
+import { trustProxyFor } from './http/client-address';
 import { registerMetrics } from './http/metrics';
 import { refuseNulCharacters } from './http/nul-characters';
 import { problemServerOptions, registerProblemHandlers } from './http/problems';
@@ -65,6 +66,8 @@ export interface AppOptions {
   housekeepingIntervalMs?: number;
   /** Kong's declarative file: registrations must name one of its services. Unset: any name is accepted. */
   kongDeclarativeConfig?: string;
+  /** Peers whose X-Forwarded-For names the client (the audit trail's address); unset: the socket's address. */
+  trustedProxies?: string[];
   /** Where JSON logs go (default stdout); tests capture them. */
   logStream?: NodeJS.WritableStream;
   logLevel?: string;
@@ -86,8 +89,16 @@ const SECURITY_SCHEMES = {
   gateway: { type: 'http', scheme: 'bearer', description: 'the gateway token (SIDECAR_GATEWAY_TOKEN), for the gateway plugin' },
 } as const;
 
+/** The use cases the portal's listener shares with this one (one set per process: one creation limit, one deletion queue). */
+export interface SidecarDomain {
+  applications: ApplicationService;
+  registrations: RegistrationService;
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
+    /** The use cases the portal's listener is built with. */
+    domain: SidecarDomain;
     /** The application deletion use case (tests run retry passes through it). */
     deletion: ApplicationDeletion;
     /** The checks of registrations that got no answer (tests run passes through it). */
@@ -103,6 +114,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       redact: { paths: REDACTED, censor: '[redacted]' },
       ...(options.logStream && { stream: options.logStream }),
     },
+    trustProxy: trustProxyFor(options.trustedProxies),
     // Request bodies are closed (additionalProperties: false): an unknown field is a 400, not silently dropped.
     ajv: { customOptions: { removeAdditional: false } },
     ...problemServerOptions,
@@ -186,6 +198,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     app.addHook('onClose', async () => stop());
   }
   app.decorate('deletion', deletion);
+  app.decorate('domain', { applications, registrations });
   app.decorate('lateRegistrations', lateRegistrations);
   return app;
 }

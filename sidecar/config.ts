@@ -26,6 +26,8 @@ export interface SidecarConfig {
   portalHost: string;
   /** Other origins whose front ends may call `/api/v2` with the portal's cookie (credentialed CORS). */
   portalAllowedOrigins: string[];
+  /** The gateway's address as developers reach it, for the ready-to-run commands of the portal's pages. */
+  portalGatewayUrl: string | undefined;
   /** Peers whose X-Forwarded-For is believed (addresses or CIDRs); anyone else's address is the socket's. */
   trustedProxies: string[];
   accounts: AccountSettings;
@@ -175,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig 
     portalPort,
     portalHost: env.PORTAL_HOST ?? DEFAULTS.portalHost,
     portalAllowedOrigins: list(env, 'PORTAL_ALLOWED_ORIGINS').map((value) => origin('PORTAL_ALLOWED_ORIGINS', value)),
+    portalGatewayUrl: env.PORTAL_GATEWAY_URL ? origin('PORTAL_GATEWAY_URL', env.PORTAL_GATEWAY_URL) : undefined,
     trustedProxies: trustedProxies(env),
     accounts: accountSettings(env, portalPort),
     smtpUrl: smtpUrl(env),

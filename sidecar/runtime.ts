@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { AppOptions } from './app';
+import type { AppOptions, SidecarDomain } from './app';
 import type { SidecarConfig } from './config';
 import { DEFAULTS } from './defaults';
 import { createCipher, encryptionKey } from './crypto/cipher';
@@ -32,6 +32,7 @@ export function appOptionsFrom(config: SidecarConfig, store: Store): AppOptions 
     ...(config.kongDeclarativeConfig && { kongDeclarativeConfig: config.kongDeclarativeConfig }),
     housekeepingIntervalMs: config.housekeepingIntervalMs,
     lateRegistrationCheckDelayMs: config.lateRegistrationCheckDelaySeconds * 1000,
+    trustedProxies: config.trustedProxies,
   };
 }
 
@@ -44,11 +45,13 @@ function accountOptionsFrom(config: SidecarConfig): AccountOptions {
 }
 
 /** The portal listener's options the configuration describes. */
-export function portalOptionsFrom(config: SidecarConfig, store: Store): PortalAppOptions {
+export function portalOptionsFrom(config: SidecarConfig, store: Store, domain: SidecarDomain): PortalAppOptions {
   return {
     store,
+    domain,
     accounts: accountOptionsFrom(config),
     allowedOrigins: config.portalAllowedOrigins,
+    ...(config.portalGatewayUrl && { gatewayUrl: config.portalGatewayUrl }),
     trustedProxies: config.trustedProxies,
   };
 }

@@ -62,6 +62,13 @@ const SAFE_METHODS = new Set(['GET', 'HEAD']);
 /** The confirmation step of a destructive form: it is acted on only when sent from that step's button. */
 export const confirmed = (body: unknown): boolean => (body as { confirm?: unknown } | undefined)?.confirm === 'yes';
 
+/** A form sends every field, filled in or not: a blank one is one not given, so optional fields stay optional. */
+function dropBlankFields(body: unknown): void {
+  if (typeof body !== 'object' || body === null) return;
+  const fields = body as Record<string, unknown>;
+  for (const [name, value] of Object.entries(fields)) if (value === '') delete fields[name];
+}
+
 /**
  * Registers, in the calling (encapsulated) scope, what every page of a face needs: form bodies (this scope
  * only: the JSON API keeps refusing them), Eta templates with auto-escaping, the assets, the security headers,
@@ -91,7 +98,9 @@ export async function registerPageKit(app: FastifyInstance, face: PageFace): Pro
   });
 
   app.addHook('preValidation', async (request) => {
-    if (!SAFE_METHODS.has(request.method)) await csrf.check(request);
+    if (SAFE_METHODS.has(request.method)) return;
+    await csrf.check(request);
+    dropBlankFields(request.body);
   });
 
   app.setErrorHandler<FastifyError | ProblemError>(async (error, request, reply) => {

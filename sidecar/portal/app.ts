@@ -1,12 +1,9 @@
 import fastify, { type FastifyInstance } from 'fastify';
+import type { SidecarDomain } from '../app';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import { type AccountOptions, accountService } from '../domain/accounts';
-import { apiPages } from '../domain/api-pages';
-import { reachApplication } from '../domain/applications';
-import { portalProducts } from '../domain/portal-products';
-import { registrationService } from '../domain/registrations';
-import { serviceCatalog } from '../domain/services';
+import { trustProxyFor } from '../http/client-address';
 import { refuseNulCharacters } from '../http/nul-characters';
 import { problemServerOptions, registerProblemHandlers } from '../http/problems';
 import { requestValidation } from '../http/validation';
@@ -20,9 +17,13 @@ import { sessionCookie } from './session-cookie';
 
 export interface PortalAppOptions {
   store: Store;
+  /** The application use cases, built by the sidecar's app (`app.domain`). */
+  domain: SidecarDomain;
   accounts: AccountOptions;
   /** Front ends hosted elsewhere that may call `/api/v2` with the portal's cookie (credentialed CORS). */
   allowedOrigins: string[];
+  /** The gateway's address as developers reach it (the pages' ready-to-run commands); unset: `$GATEWAY`. */
+  gatewayUrl?: string;
   /** Peers whose X-Forwarded-For names the client (rate limits); empty: the socket's address. */
   trustedProxies: string[];
   logStream?: NodeJS.WritableStream;
@@ -44,7 +45,7 @@ export async function buildPortalApp(options: PortalAppOptions): Promise<Fastify
       redact: { paths: REDACTED, censor: '[redacted]' },
       ...(options.logStream && { stream: options.logStream }),
     },
-    trustProxy: options.trustedProxies.length > 0 ? options.trustedProxies : false,
+    trustProxy: trustProxyFor(options.trustedProxies),
     // As the sidecar's listener: unknown fields of a closed body are refused, not dropped.
     ajv: { customOptions: { removeAdditional: false } },
     ...problemServerOptions,
@@ -63,11 +64,6 @@ export async function buildPortalApp(options: PortalAppOptions): Promise<Fastify
   const portalCookie = sessionCookie('portal', ownOrigin.startsWith('https:'));
   await app.register(developerApiRoutes(accounts, portalCookie));
   await app.register(portalContextRoutes(options.store, settings.portalUrl));
-  const products = portalProducts(options.store);
-  // Requests are made for published APIs only, whose service names were checked against kong.yml when the admin
-  // created the API: this listener does not read kong.yml itself.
-  const registrations = registrationService(options.store, { reach: (caller, id) => reachApplication(options.store, caller, id) }, serviceCatalog(undefined));
-  const apis = apiPages(options.store, products, registrations);
-  await app.register(portalPages({ accounts, cookie: portalCookie, ownOrigin, products, apis }));
+  await app.register(portalPages({ store: options.store, domain: options.domain, accounts, cookie: portalCookie, ownOrigin, gatewayUrl: options.gatewayUrl }));
   return app;
 }

@@ -108,6 +108,7 @@ describe.each(testDatabases)('sidecar secrets on %s', (_name, createDatabase) =>
   async function portalSecrets() {
     portal = await buildPortalApp({
       store: sidecar.store,
+      domain: sidecar.app.domain,
       accounts: sidecar.options.accounts,
       allowedOrigins: [],
       trustedProxies: [],

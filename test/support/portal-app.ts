@@ -30,6 +30,7 @@ export async function startTestPortal(
   const sidecar = await startTestSidecar({}, createDatabase, settings);
   const portal = await buildPortalApp({
     store: sidecar.store,
+    domain: sidecar.app.domain,
     accounts: sidecar.options.accounts,
     allowedOrigins: [],
     trustedProxies: [],

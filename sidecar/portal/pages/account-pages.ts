@@ -9,7 +9,7 @@ import {
   VerifyEmailRequest,
 } from '../../domain/shapes/portal';
 import { confirmed } from '../../pages/kit';
-import { activeSession } from '../auth';
+import { activeSession, sessionActorOf } from '../auth';
 import type { SessionCookie } from '../session-cookie';
 import { noStore, signedInPage } from './signed-in';
 
@@ -32,7 +32,7 @@ export function accountPages(accounts: AccountService, cookie: SessionCookie) {
       reply.page(`${T}/verify-email`, { values: { token: request.query.token ?? '' } }, { form: true }),
     );
     app.post<{ Body: VerifyEmailRequest }>('/verify-email', { schema: { body: VerifyEmailRequest }, ...form('verify-email') }, async (request, reply) =>
-      reply.page(`${T}/email-verified`, { verified: await accounts.signUps.verifyEmail(request.body.token), autoApprove: accounts.settings.autoApproveDevelopers }),
+      reply.page(`${T}/email-verified`, { verified: await accounts.signUps.verifyEmail(request.body.token, request.ip), autoApprove: accounts.settings.autoApproveDevelopers }),
     );
 
     app.get('/login', async (_request, reply) => reply.page(`${T}/sign-in`, {}, { form: true }));
@@ -60,7 +60,7 @@ export function accountPages(accounts: AccountService, cookie: SessionCookie) {
       reply.page(`${T}/reset-password`, { values: { token: request.query.token ?? '' } }, { form: true }),
     );
     app.post<{ Body: ResetPasswordRequest }>('/reset-password', { schema: { body: ResetPasswordRequest }, ...form('reset-password') }, async (request, reply) => {
-      await accounts.passwords.reset(request.body.token, request.body.password);
+      await accounts.passwords.reset(request.body.token, request.body.password, request.ip);
       return reply.page(`${T}/password-reset`);
     });
 
@@ -79,7 +79,7 @@ export function accountPages(accounts: AccountService, cookie: SessionCookie) {
         },
       );
       signedIn.post('/account/token', async (request, reply) =>
-        noStore(reply).page(`${T}/api-token`, { created: await accounts.apiTokens.create(activeSession(request).developer.id), scripts: ['forget-secret.js', 'copy.js'] }),
+        noStore(reply).page(`${T}/api-token`, { created: await accounts.apiTokens.create(activeSession(request).developer.id, sessionActorOf(request)), scripts: ['forget-secret.js', 'copy.js'] }),
       );
       signedIn.post('/account/token/revoke', async (request, reply) => {
         if (!confirmed(request.body)) {
@@ -91,7 +91,7 @@ export function accountPages(accounts: AccountService, cookie: SessionCookie) {
             cancel: '/account',
           });
         }
-        await accounts.apiTokens.revoke(activeSession(request).developer.id);
+        await accounts.apiTokens.revoke(activeSession(request).developer.id, sessionActorOf(request));
         return reply.redirect('/account?done=token-revoked', 303);
       });
     });

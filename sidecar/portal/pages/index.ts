@@ -1,28 +1,35 @@
 import type { FastifyInstance } from 'fastify';
+import type { SidecarDomain } from '../../app';
 import type { AccountService } from '../../domain/accounts';
-import type { ApiPages } from '../../domain/api-pages';
-import type { PortalProducts } from '../../domain/portal-products';
+import { apiPages } from '../../domain/api-pages';
+import { myApplications } from '../../domain/my-applications';
+import { portalProducts } from '../../domain/portal-products';
+import type { Store } from '../../store';
 import { registerPageKit } from '../../pages/kit';
 import { acceptPortalSession } from '../auth';
 import type { SessionCookie } from '../session-cookie';
 import { accountPages } from './account-pages';
+import { applicationPages } from './application-pages';
 import { catalogPages } from './catalog-pages';
 import { portalPageFace } from './face';
 
 export interface PortalPageParts {
+  store: Store;
+  domain: SidecarDomain;
   accounts: AccountService;
-  products: PortalProducts;
-  apis: ApiPages;
   cookie: SessionCookie;
   ownOrigin: string;
+  gatewayUrl: string | undefined;
 }
 
 /** The developer portal's pages, in a scope of their own: form bodies, templates and form CSRF stay in it. */
-export function portalPages({ accounts, cookie, ownOrigin, products, apis }: PortalPageParts) {
+export function portalPages({ store, domain, accounts, cookie, ownOrigin, gatewayUrl }: PortalPageParts) {
   return async (app: FastifyInstance) => {
     app.addHook('onRequest', acceptPortalSession(accounts.sessions, cookie));
     await registerPageKit(app, portalPageFace(ownOrigin, accounts.preSessions));
     await app.register(accountPages(accounts, cookie));
-    await app.register(catalogPages(products, apis));
+    await app.register(applicationPages({ ...domain, mine: myApplications(store, domain.applications), gatewayUrl }));
+    const products = portalProducts(store);
+    await app.register(catalogPages(products, apiPages(store, products, domain.registrations)));
   };
 }
