@@ -92,9 +92,8 @@ export function myApplications(store: Store, applications: Pick<ApplicationServi
     },
     /** The auth strategies of the published APIs: those a new application can use to reach one of them. */
     async strategyChoices(): Promise<StrategyChoice[]> {
-      const ids = await store.publications.strategyIds(PORTAL.id);
-      const strategies = await Promise.all(ids.map((id) => store.strategies.get(id)));
-      return strategies.flatMap((strategy) => (strategy ? [choiceOf(strategy)] : [])).sort((a, b) => a.name.localeCompare(b.name));
+      const { items } = await store.strategies.listPublished(ALL, { portalId: PORTAL.id });
+      return items.map(choiceOf).sort((a, b) => a.name.localeCompare(b.name));
     },
   };
 }

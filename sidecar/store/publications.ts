@@ -48,17 +48,6 @@ export function publicationRepository(ctx: StoreContext) {
       const result = await db.deleteFrom('publications').where('api_id', '=', apiId).where('portal_id', '=', portalId).executeTakeFirst();
       return result.numDeletedRows > 0n;
     },
-    /** The auth strategies of the portal's published APIs: what a new application may use there. */
-    async strategyIds(portalId: string): Promise<string[]> {
-      const rows = await db
-        .selectFrom('publications')
-        .select('auth_strategy_id')
-        .distinct()
-        .where('portal_id', '=', portalId)
-        .where('auth_strategy_id', 'is not', null)
-        .execute();
-      return rows.flatMap((row) => (row.auth_strategy_id === null ? [] : [row.auth_strategy_id]));
-    },
     /** The names (gateway services) of the portal's APIs published with this auth strategy. */
     async apiNamesOfStrategy(portalId: string, strategyId: string): Promise<string[]> {
       const rows = await db
