@@ -21,6 +21,7 @@ import { registrationService } from './domain/registrations';
 import { serviceCatalog } from './domain/services';
 import { kongDeclarativeServices } from './gateway/kong-declarative';
 import { accessControl } from './http/auth';
+import { acceptEmptyJsonBody } from './http/empty-json-body';
 import { registerMetrics } from './http/metrics';
 import { refuseNulCharacters } from './http/nul-characters';
 import { problemServerOptions, registerProblemHandlers } from './http/problems';
@@ -109,6 +110,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...requestValidation,
   });
   registerProblemHandlers(app);
+  acceptEmptyJsonBody(app);
   refuseNulCharacters(app);
   const metrics = registerMetrics(app);
   app.addSchema(ProblemSchema);
