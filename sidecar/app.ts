@@ -170,7 +170,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const registrations = registrationService(store, applications, services);
   await app.register(registrationRoutes(registrations, access));
   await app.register(catalogRoutes(catalogService(store, services), access.admin));
-  await app.register(portalRoutes(portalService(store, registrations), access.admin));
+  await app.register(portalRoutes(portalService(store, registrations, options.accounts.settings), access.admin));
   await app.register(auditRoutes(auditService(store, applications), access));
   await app.register(serviceRoutes(services, access.adminOrDeveloper));
   // The gateway looks up every client ID it has not cached: two log lines each would cost more than the lookup.

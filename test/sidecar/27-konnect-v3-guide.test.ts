@@ -17,7 +17,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildPortalApp } from '../../sidecar/portal/app';
 import { type OktaEmulatorFixture, startOktaEmulator } from '../support/okta-emulator';
-import { type TestSidecar, startTestSidecar } from '../support/sidecar-app';
+import { TEST_PORTAL_URL, type TestSidecar, startTestSidecar } from '../support/sidecar-app';
 import { testDatabases } from '../support/sidecar-databases';
 import { type TestDeveloper, developer } from '../support/sidecar-fixtures';
 
@@ -87,11 +87,13 @@ describe.each(testDatabases)("Kong's newer Dev Portal guides, their /v3 calls ve
     API_ID = response.json.id;
   });
 
-  it('AUTOMATE "Publish the API": GET /v3/portals lists the one portal, its id to export', async () => {
+  it('AUTOMATE "Publish the API": GET /v3/portals lists the one portal, its id and domain to export', async () => {
     const response = await curl('GET', '/v3/portals', automateHeaders());
     expect(response.status).toBe(200);
     expect(response.json).toMatchObject({ data: [{ id: expect.any(String), name: expect.any(String) }], meta: { page: { total: 1 } } });
     PORTAL_ID = response.json.data[0].id;
+    // "export PORTAL_URL='YOUR-DEV-PORTAL-DOMAIN'": the portal listener's host, as the sidecar's settings name it.
+    expect(response.json.data[0]).toMatchObject({ default_domain: new URL(TEST_PORTAL_URL).host, auto_approve_developers: false });
   });
 
   it('AUTOMATE: PUT /v3/apis/$API_ID/publications/$PORTAL_ID with a JSON type and no body publishes it (201)', async () => {
