@@ -163,7 +163,7 @@ describe.each(testDatabases)("Kong's newer Dev Portal guides, their /v3 calls ve
     const response = await curl('PATCH', `/v3/portals/${PORTAL_ID}/developers/${DEVELOPER_ID}`, konnectHeaders(), { status: 'approved' });
     expect(response.status).toBe(200);
     expect(response.json).toMatchObject({ id: DEVELOPER_ID, full_name: 'Raina Sovani', status: 'approved' });
-    const audit = await curl('GET', `/v2/audit-events?filter[resource_id]=${DEVELOPER_ID}`, konnectHeaders());
+    const audit = await curl('GET', `/v2/audit-events?filter[resource_id]=${DEVELOPER_ID}&filter[action]=developer.approved`, konnectHeaders());
     expect(audit.json.data).toEqual([
       expect.objectContaining({
         action: 'developer.approved',
