@@ -30,10 +30,18 @@ const SIDECAR_CACHE_MS = 6000;
 
 const gateway = axios.create({ baseURL: 'http://127.0.0.1:8000', proxy: false, validateStatus: () => true });
 const okta = axios.create({ baseURL: ISSUER, proxy: false, validateStatus: () => true });
+/** `text` matched literally inside a regular expression. */
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const DEVELOPER = { fullName: `Pat <Journey> "Dev"`, email: `pat-${process.pid}@example.com`, password: 'pat-journey-password' };
-const APP = { name: `weather <app> "1"`, description: `Forecasts & <b>alerts</b>` };
+/**
+ * Markup in every name a developer types. Shown as HTML anywhere, it would fetch /x (an asset error) and run an
+ * inline handler (refused by the CSP: a securitypolicyviolation): the harness fails the test on either.
+ */
+const XSS = `<img src=x onerror="alert(1)">"'`;
+const DEVELOPER = { fullName: `Pat ${XSS} Dev`, email: `pat-${process.pid}@example.com`, password: 'pat-journey-password' };
+const APP = { name: `weather ${XSS}`, description: `Forecasts <script>alert(2)</script> & <b>alerts</b>` };
+const STRANGER = { fullName: 'Sam Stranger', email: `sam-${process.pid}@example.com`, password: 'sam-stranger-password' };
 
 /** A client_credentials token from the local Okta, or the status it refused with. */
 async function accessToken(clientId: string, clientSecret: string): Promise<{ status: number; token?: string }> {
@@ -91,10 +99,22 @@ describe('the portal journey in a browser, through npm start', () => {
     return response;
   };
   const heading = (page: Page) => page.getByRole('heading', { level: 1 }).textContent();
-  const signInToPortal = async (watched: WatchedPage) => {
+  const signUpOnPortal = async (watched: WatchedPage, who: typeof DEVELOPER) => {
+    const { page } = watched;
+    await page.goto(`${PORTAL}/`);
+    await expectAccessible(watched);
+    await submit(page, page.getByRole('link', { name: 'Sign up' }).first());
+    await expectAccessible(watched);
+    await page.getByLabel('Full name').fill(who.fullName);
+    await page.getByLabel('Email').fill(who.email);
+    await page.getByLabel('Password').fill(who.password);
+    expect((await submit(page, page.getByRole('button', { name: 'Sign up' }))).status()).toBe(200);
+    await expectAccessible(watched);
+  };
+  const signInToPortal = async (watched: WatchedPage, who = DEVELOPER) => {
     await watched.page.goto(`${PORTAL}/login`);
-    await watched.page.getByLabel('Email').fill(DEVELOPER.email);
-    await watched.page.getByLabel('Password').fill(DEVELOPER.password);
+    await watched.page.getByLabel('Email').fill(who.email);
+    await watched.page.getByLabel('Password').fill(who.password);
     const response = await submit(watched.page, watched.page.getByRole('button', { name: 'Sign in' }));
     expect(response.status()).toBe(303);
     await watched.page.waitForURL(`${PORTAL}/apps`);
@@ -138,16 +158,7 @@ describe('the portal journey in a browser, through npm start', () => {
 
   it('signs up and signs in on the portal pages', async () => {
     const { page } = dev;
-    await page.goto(`${PORTAL}/`);
-    await expectAccessible(dev);
-    await submit(page, page.getByRole('link', { name: 'Sign up' }).first());
-    await expectAccessible(dev);
-    await page.getByLabel('Full name').fill(DEVELOPER.fullName);
-    await page.getByLabel('Email').fill(DEVELOPER.email);
-    await page.getByLabel('Password').fill(DEVELOPER.password);
-    expect((await submit(page, page.getByRole('button', { name: 'Sign up' }))).status()).toBe(200);
-    await expectAccessible(dev);
-
+    await signUpOnPortal(dev, DEVELOPER);
     await signInToPortal(dev);
     expect(await heading(page)).toBe('My Apps');
     await expect(page.getByText(DEVELOPER.fullName, { exact: true }).count()).resolves.toBe(1);
@@ -269,6 +280,29 @@ describe('the portal journey in a browser, through npm start', () => {
     await sleep(SIDECAR_CACHE_MS);
     expect(await callWithBearer(token as string)).toBe(200);
     await signInToPortal(dev);
+  });
+
+  it("shows another developer's application as unknown (404), by its URL", async () => {
+    const stranger = await openWatchedPage(browser);
+    await signUpOnPortal(stranger, STRANGER);
+    await signInToPortal(stranger, STRANGER);
+    expect((await stranger.page.goto(appUrl))?.status()).toBe(404);
+    expect(await stranger.page.content()).not.toContain(credentials.clientId);
+    await expectAccessible(stranger);
+    await stranger.close();
+  });
+
+  it("shows the developer, the application and what happened to them in the console, every name as text", async () => {
+    for (const [page, name] of [['applications', 'Applications'], ['developers', 'Developers'], ['audit', 'Audit log']] as const) {
+      await admin.page.goto(`${CONSOLE}/${page}`);
+      expect(await heading(admin.page)).toBe(name);
+      await expectAccessible(admin);
+    }
+    await admin.page.goto(`${CONSOLE}/applications`);
+    await expect(admin.page.getByRole('row', { name: new RegExp(`^${escape(APP.name)}`) }).count()).resolves.toBe(1);
+    await expect(admin.page.getByText(APP.description).count()).resolves.toBe(1);
+    await expect(admin.page.getByText(DEVELOPER.fullName).count()).resolves.toBe(1);
+    await expect(admin.page.locator('main img, main script').count()).resolves.toBe(0);
   });
 
   it('refuses a form posted from a page on another port of 127.0.0.1 with the signed-in victim\'s cookies', async () => {
