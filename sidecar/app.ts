@@ -28,6 +28,7 @@ import { consolePages } from './console/pages';
 import { kongDeclarativeServices } from './gateway/kong-declarative';
 import { accessControl } from './http/auth';
 import { trustProxyFor } from './http/client-address';
+import { acceptEmptyJsonBody } from './http/empty-json-body';
 import { registerMetrics } from './http/metrics';
 import { refuseNulCharacters } from './http/nul-characters';
 import { problemServerOptions, registerProblemHandlers } from './http/problems';
@@ -129,6 +130,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...requestValidation,
   });
   registerProblemHandlers(app);
+  acceptEmptyJsonBody(app);
   refuseNulCharacters(app);
   const metrics = registerMetrics(app);
   app.addSchema(ProblemSchema);
@@ -194,7 +196,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(applicationRoutes(applications, access));
   await app.register(registrationRoutes(registrations, access));
   await app.register(catalogRoutes(catalog, access.admin));
-  await app.register(portalRoutes(portalService(store, registrations), access.admin));
+  await app.register(portalRoutes(portalService(store, registrations, options.accounts.settings), access.admin));
   await app.register(auditRoutes(audit, access));
   await app.register(serviceRoutes(services, access.adminOrDeveloper));
   // The gateway looks up every client ID it has not cached: two log lines each would cost more than the lookup.

@@ -1,13 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { SidecarDomain } from '../../app';
 import type { AccountService } from '../../domain/accounts';
+import { apiPages } from '../../domain/api-pages';
 import { myApplications } from '../../domain/my-applications';
+import { portalProducts } from '../../domain/portal-products';
 import type { Store } from '../../store';
 import { registerPageKit } from '../../pages/kit';
 import { acceptPortalSession } from '../auth';
 import type { SessionCookie } from '../session-cookie';
 import { accountPages } from './account-pages';
 import { applicationPages } from './application-pages';
+import { catalogPages } from './catalog-pages';
 import { portalPageFace } from './face';
 
 export interface PortalPageParts {
@@ -26,5 +29,7 @@ export function portalPages({ store, domain, accounts, cookie, ownOrigin, gatewa
     await registerPageKit(app, portalPageFace(ownOrigin, accounts.preSessions));
     await app.register(accountPages(accounts, cookie));
     await app.register(applicationPages({ ...domain, mine: myApplications(store, domain.applications), gatewayUrl }));
+    const products = portalProducts(store);
+    await app.register(catalogPages(products, apiPages(store, products, domain.registrations)));
   };
 }
