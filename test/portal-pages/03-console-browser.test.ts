@@ -23,7 +23,7 @@ describe('admin console in Chromium on SQLite', () => {
     page = admin.page;
   });
   afterAll(async () => {
-    await admin?.close();
+    // Each test checked its pages clean already: whatever happens, the browser and the sidecar are stopped.
     await browser?.close();
     await t?.close();
   });
@@ -61,32 +61,32 @@ describe('admin console in Chromium on SQLite', () => {
 
   it('approves the pending developer', async () => {
     await page.goto(`${t.origin}/admin/developers`);
-    await row('Pending').getByRole('button', { name: /^Approve/ }).click();
-    await row('Pending').getByRole('button', { name: /^Suspend/ }).waitFor();
+    await row(t.seed.pending.email).getByRole('button', { name: /^Approve/ }).click();
+    await row(t.seed.pending.email).getByRole('button', { name: /^Suspend/ }).waitFor();
     expect((await t.sidecar.store.developers.get(t.seed.pending.id))?.status).toBe('approved');
   });
 
   it('approves the registration request, then revokes it through its confirmation step', async () => {
     await page.goto(`${t.origin}/admin/registrations`);
     await row('orders').getByRole('button', { name: /^Approve/ }).click();
-    await row('orders').getByText('approved').waitFor();
+    await row('orders').getByText('approved', { exact: true }).waitFor();
     await row('orders').getByRole('button', { name: /^Revoke/ }).click();
     await page.getByRole('heading', { name: 'Revoke registration' }).waitFor();
     await expectAccessible(admin);
     expect((await t.sidecar.store.registrations.get(t.seed.applicationId, t.seed.registrationId))?.status).toBe('approved');
     await page.getByRole('button', { name: 'Revoke', exact: true }).click();
-    await row('orders').getByText('revoked').waitFor();
+    await row('orders').getByText('revoked', { exact: true }).waitFor();
     expect((await t.sidecar.store.registrations.get(t.seed.applicationId, t.seed.registrationId))?.status).toBe('revoked');
   });
 
   it('suspends a developer through the confirmation step, which names them as text', async () => {
     await page.goto(`${t.origin}/admin/developers`);
-    await row('Approved').getByRole('button', { name: /^Suspend/ }).click();
+    await row(t.seed.approved.email).getByRole('button', { name: /^Suspend/ }).click();
     await page.getByRole('heading', { name: 'Suspend developer' }).waitFor();
     await expect(page.getByText(/Suspend Approved <img src=x/).isVisible()).resolves.toBe(true);
     await expectInert();
     await page.getByRole('button', { name: 'Suspend', exact: true }).click();
-    await row('Approved').getByRole('button', { name: /^Reinstate/ }).waitFor();
+    await row(t.seed.approved.email).getByRole('button', { name: /^Reinstate/ }).waitFor();
     expect((await t.sidecar.store.developers.get(t.seed.approved.id))?.status).toBe('revoked');
   });
 
