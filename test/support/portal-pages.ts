@@ -6,6 +6,7 @@
 import net from 'node:net';
 import type { Page, Response } from 'playwright-core';
 import { PORTAL } from '../../sidecar/defaults';
+import type { AccountSettings } from '../../sidecar/domain/accounts/settings';
 import { type OktaEmulatorFixture, startOktaEmulator } from './okta-emulator';
 import { type TestPortal, startTestPortal } from './portal-app';
 import { oktaStrategy } from './sidecar-fixtures';
@@ -29,12 +30,13 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startPortalPages(createDatabase: () => Promise<TestDatabase>): Promise<PortalPages> {
+/** Developers are approved at sign-up and need no verification unless `settings` says otherwise. */
+export async function startPortalPages(createDatabase: () => Promise<TestDatabase>, settings: Partial<AccountSettings> = {}): Promise<PortalPages> {
   const okta = await startOktaEmulator();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const portal = await startTestPortal(createDatabase, {
-    settings: { portalUrl: url, autoApproveDevelopers: true, requireEmailVerification: false },
+    settings: { portalUrl: url, autoApproveDevelopers: true, requireEmailVerification: false, ...settings },
   });
   await portal.portal.listen({ port, host: '127.0.0.1' });
   const { strategyId } = await oktaStrategy(portal.sidecar, okta);
@@ -57,8 +59,8 @@ export async function startPortalPages(createDatabase: () => Promise<TestDatabas
   };
 }
 
-/** Fills a field by its visible label, exactly. */
-const field = (page: Page, label: string) => page.getByLabel(label, { exact: true });
+/** A field by its visible label, exactly. */
+export const field = (page: Page, label: string) => page.getByLabel(label, { exact: true });
 
 /** Clicks the button of this name and waits for the page it leads to; its response is returned. */
 export async function submit(page: Page, button: string): Promise<Response> {
@@ -94,11 +96,8 @@ export async function createApp(page: Page, base: string, app: { name: string; d
   await page.getByRole('link', { name: 'New App' }).first().click();
   await field(page, 'Name').fill(app.name);
   if (app.description !== undefined) await field(page, 'Description').fill(app.description);
-  const form = await page.locator('form[action="/apps"]').evaluate((element) => {
-    const fields: Record<string, string> = {};
-    new FormData(element as HTMLFormElement).forEach((value, name) => (fields[name] = String(value)));
-    return fields;
-  });
+  // What the browser is about to send (FormData leaves out what it would not send).
+  const form = await page.evaluate<Record<string, string>>(`Object.fromEntries(new FormData(document.querySelector('form[action="/apps"]')))`);
   const response = await submit(page, 'Create');
   const clientId = (await page.locator('#client-id').textContent())?.trim() ?? '';
   const clientSecret = (await page.locator('#client-secret').textContent())?.trim() ?? '';
