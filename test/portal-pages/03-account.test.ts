@@ -15,7 +15,7 @@ describe('account pages in Chromium', () => {
   const opened: WatchedPage[] = [];
 
   beforeAll(async () => {
-    site = await startPortalPages(sqliteTestDatabase, { requireEmailVerification: true });
+    site = await startPortalPages(sqliteTestDatabase, { settings: { requireEmailVerification: true } });
     browser = await launchChromium();
   });
   afterAll(async () => {

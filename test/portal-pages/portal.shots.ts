@@ -18,7 +18,7 @@ let site: PortalPages;
 let browser: Browser;
 
 beforeAll(async () => {
-  site = await startPortalPages(sqliteTestDatabase);
+  site = await startPortalPages(sqliteTestDatabase, { gatewayUrl: 'http://127.0.0.1:8000' });
   browser = await launchChromium();
 });
 afterAll(async () => {

@@ -30,13 +30,20 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Developers are approved at sign-up and need no verification unless `settings` says otherwise. */
-export async function startPortalPages(createDatabase: () => Promise<TestDatabase>, settings: Partial<AccountSettings> = {}): Promise<PortalPages> {
+/**
+ * Developers are approved at sign-up and need no verification unless `settings` says otherwise; `gatewayUrl` is
+ * what the pages' commands name (unset: `$GATEWAY`).
+ */
+export async function startPortalPages(
+  createDatabase: () => Promise<TestDatabase>,
+  { settings = {}, gatewayUrl }: { settings?: Partial<AccountSettings>; gatewayUrl?: string } = {},
+): Promise<PortalPages> {
   const okta = await startOktaEmulator();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const portal = await startTestPortal(createDatabase, {
     settings: { portalUrl: url, autoApproveDevelopers: true, requireEmailVerification: false, ...settings },
+    ...(gatewayUrl && { portal: { gatewayUrl } }),
   });
   await portal.portal.listen({ port, host: '127.0.0.1' });
   const { strategyId } = await oktaStrategy(portal.sidecar, okta);
