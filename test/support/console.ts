@@ -9,6 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { AppOptions } from '../../sidecar/app';
 import { PORTAL } from '../../sidecar/defaults';
 import { accountService } from '../../sidecar/domain/accounts';
 import { type TestSidecar, startTestSidecar } from './sidecar-app';
@@ -60,6 +61,8 @@ export interface ConsoleOptions {
   names?: keyof typeof NAMES;
   /** An Okta-compatible server to register a DCR provider at (the screenshots' reconcile and providers pages). */
   okta?: { issuer: string; apiToken: string };
+  /** Options of the sidecar app beyond the console's origin and kong.yml. */
+  app?: Partial<AppOptions>;
 }
 
 /** A free port of loopback right now (for a console whose origin must be known before it listens). */
@@ -110,7 +113,7 @@ export async function startTestConsole(
     ].join('\n'),
   );
   const origin = `http://127.0.0.1:${port}`;
-  const sidecar = await startTestSidecar({ consoleUrl: origin, kongDeclarativeConfig: kongYml }, createDatabase, {
+  const sidecar = await startTestSidecar({ consoleUrl: origin, kongDeclarativeConfig: kongYml, ...options.app }, createDatabase, {
     requireEmailVerification: false,
   });
   const seed = await seedConsole(sidecar, NAMES[options.names ?? 'xss']);
