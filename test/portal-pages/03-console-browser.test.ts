@@ -7,16 +7,16 @@ import type { Browser, Page } from 'playwright-core';
 import { CONTENT_SECURITY_POLICY } from '../../sidecar/pages/security-headers';
 import { type WatchedPage, expectAccessible, launchChromium, openWatchedPage } from '../support/browser';
 import { CONSOLE_PAGES, type TestConsole, freePort, startTestConsole } from '../support/console';
-import { sqliteTestDatabase } from '../support/sidecar-databases';
+import { testDatabases } from '../support/sidecar-databases';
 
-describe('admin console in Chromium on SQLite', () => {
+describe.each(testDatabases)('admin console in Chromium on %s', (_name, createDatabase) => {
   let t: TestConsole;
   let browser: Browser;
   let admin: WatchedPage;
   let page: Page;
 
   beforeAll(async () => {
-    t = await startTestConsole(sqliteTestDatabase, await freePort());
+    t = await startTestConsole(createDatabase, await freePort());
     await t.sidecar.app.listen({ port: Number(new URL(t.origin).port), host: '127.0.0.1' });
     browser = await launchChromium();
     admin = await openWatchedPage(browser);
