@@ -1,5 +1,5 @@
 import { PORTAL } from '../defaults';
-import { Forbidden, ProblemError } from './errors';
+import { Forbidden, InvalidInput, ProblemError } from './errors';
 import type { AnalyticsConfig, PortalAppearance } from './shapes/portal-features';
 
 /**
@@ -18,7 +18,7 @@ export const absentFeatures = {
     throw new ProblemError(404, 'this portal has no catalog cover image');
   },
   singleSignOn(): never {
-    throw new ProblemError(400, 'this portal has no single sign-on (oidc_auth_enabled is false): sign in with email and password');
+    throw InvalidInput.field('oidc_auth_enabled', 'is false: this portal has no single sign-on, sign in with email and password');
   },
   analyticsConfig: (): AnalyticsConfig => ({ analytics: null }),
   analyticsQuery(): never {
