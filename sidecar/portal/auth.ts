@@ -1,6 +1,7 @@
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { AccountSessions, ActiveSession } from '../domain/accounts/sessions';
 import { NoSession } from '../domain/accounts/problems';
+import { type Actor, developerActor } from '../store/audit';
 import type { SessionCookie } from './session-cookie';
 
 declare module 'fastify' {
@@ -32,6 +33,11 @@ export function acceptPortalSession(sessions: AccountSessions, cookie: SessionCo
 
 /** The signed-in developer of a request that passed `acceptPortalSession`; undefined: an anonymous visitor. */
 export const viewerOf = (request: FastifyRequest) => request.portalSession?.developer;
+
+/** Who makes a change through the portal session, for the audit trail: the developer, from the client's address. */
+export function sessionActorOf(request: FastifyRequest): Actor {
+  return developerActor(activeSession(request).developer.id, request.ip);
+}
 
 /** The session of a request that passed `requirePortalSession`. */
 export function activeSession(request: FastifyRequest): ActiveSession {
