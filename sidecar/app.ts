@@ -36,6 +36,8 @@ import { dcrProviderRoutes } from './routes/dcr-providers';
 import { developerRoutes } from './routes/developers';
 import { healthRoutes } from './routes/health';
 import { internalRoutes } from './routes/internal';
+import { portalOpenApiDocument } from './portal/app';
+import { portalDocsRoutes } from './routes/portal-docs';
 import { portalRoutes } from './routes/portals';
 import { portalDeveloperRoutes } from './routes/portal-developers';
 import { reconcileRoutes } from './routes/reconcile';
@@ -180,6 +182,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(portalDeveloperRoutes(accounts.statuses, access.admin));
   await app.register(applicationRoutes(applications, access));
   const registrations = registrationService(store, applications, services);
+  await app.register(portalDocsRoutes(await portalOpenApiDocument({ store, accounts: options.accounts, domain: { applications, registrations } })));
   await app.register(registrationRoutes(registrations, access));
   await app.register(catalogRoutes(catalogService(store, services), access.admin));
   await app.register(portalRoutes(portalService(store, registrations, options.accounts.settings), access.admin));
