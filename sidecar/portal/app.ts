@@ -44,7 +44,7 @@ export async function buildPortalApp(options: PortalAppOptions): Promise<Fastify
     ...problemServerOptions,
     ...requestValidation,
   });
-  registerProblemHandlers(app);
+  registerProblemHandlers(app, { traced: true });
   refuseNulCharacters(app);
   app.addSchema(ProblemSchema);
   const { settings } = options.accounts;

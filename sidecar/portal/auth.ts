@@ -1,6 +1,8 @@
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { AccountSessions, ActiveSession } from '../domain/accounts/sessions';
 import { NoSession } from '../domain/accounts/problems';
+import type { Actor } from '../store/audit';
+import { type OperationSpec, operation } from '../routes/schemas';
 import type { SessionCookie } from './session-cookie';
 
 declare module 'fastify' {
@@ -23,4 +25,14 @@ export function requirePortalSession(sessions: AccountSessions, cookie: SessionC
 export function activeSession(request: FastifyRequest): ActiveSession {
   if (!request.portalSession) throw new Error('route needs requirePortalSession');
   return request.portalSession;
+}
+
+/** Who makes a change through the portal, for the audit trail: the signed-in developer, from this address. */
+export function sessionActor(request: FastifyRequest): Actor {
+  return { type: 'developer', id: activeSession(request).developer.id, address: request.ip };
+}
+
+/** The route options of an operation for a signed-in developer (the portal cookie; never a bearer token). */
+export function sessionOperation(signedIn: onRequestAsyncHookHandler) {
+  return (spec: OperationSpec) => ({ ...operation(undefined, { ...spec, errors: [401, ...(spec.errors ?? [])] }), onRequest: signedIn });
 }
