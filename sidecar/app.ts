@@ -5,7 +5,7 @@ import { DEFAULTS } from './defaults';
 import type { Store } from './store';
 import { type CreationLimit, applicationCreation } from './domain/application-creation';
 import { type ApplicationDeletion, type DeletionBackoff, applicationDeletion } from './domain/application-deletion';
-import { applicationService } from './domain/applications';
+import { type ApplicationService, applicationService } from './domain/applications';
 import { auditService } from './domain/audit';
 import { authStrategyService } from './domain/auth-strategies';
 import { catalogService } from './domain/catalog';
@@ -17,7 +17,7 @@ import { startHousekeeping } from './domain/housekeeping';
 import { type LateRegistrationCleanup, lateRegistrationCleanup } from './domain/late-registrations';
 import { reconciler } from './domain/reconcile';
 import { portalService } from './domain/portal-admin';
-import { registrationService } from './domain/registrations';
+import { type RegistrationService, registrationService } from './domain/registrations';
 import { serviceCatalog } from './domain/services';
 import { kongDeclarativeServices } from './gateway/kong-declarative';
 import { accessControl } from './http/auth';
@@ -70,6 +70,11 @@ export interface AppOptions {
   logLevel?: string;
 }
 
+export interface ApplicationUseCases {
+  applications: ApplicationService;
+  registrations: RegistrationService;
+}
+
 /** Header and body paths that can hold a secret: censored in every log line even if something logs them. */
 const REDACTED = [
   'req.headers.authorization',
@@ -92,6 +97,8 @@ declare module 'fastify' {
     deletion: ApplicationDeletion;
     /** The checks of registrations that got no answer (tests run passes through it). */
     lateRegistrations: LateRegistrationCleanup;
+    /** The application use cases, which the portal's listener serves too (in Portal API v2 shapes). */
+    useCases: ApplicationUseCases;
   }
 }
 
@@ -187,5 +194,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }
   app.decorate('deletion', deletion);
   app.decorate('lateRegistrations', lateRegistrations);
+  app.decorate('useCases', { applications, registrations });
   return app;
 }

@@ -3,6 +3,7 @@ import type { Actor } from '../store/audit';
 import type { Application, AuthStrategy, Developer } from '../store/records';
 import { incompleteAnswer } from './application-creation';
 import type { ApplicationService } from './applications';
+import { presentAuthStrategy } from './portal-products';
 import { Forbidden, InvalidInput, NotFound } from './errors';
 import type { ApplicationInput } from './shapes/applications';
 import { type ListBody, type PageQuery, pageRequest } from './shapes/common';
@@ -12,7 +13,6 @@ import type {
   CreateApplicationPayload,
   CreatedApplication,
   PortalApplication,
-  PortalAuthStrategy,
   UpdateApplicationPayload,
 } from './shapes/portal-applications';
 
@@ -25,17 +25,6 @@ function inPortalTerms(error: unknown): unknown {
   return new InvalidInput(error.extras.invalid_parameters.map((p) => ({ field: PORTAL_FIELDS[p.field] ?? p.field, reason: p.reason })));
 }
 
-/** A strategy as the portal shows it: self-managed when the developer brings the client, else registered by DCR. */
-export function presentPortalStrategy(strategy: AuthStrategy): PortalAuthStrategy {
-  const oidc = strategy.configs['openid-connect'] as { auth_methods?: string[] } | undefined;
-  return {
-    id: strategy.id,
-    name: strategy.display_name,
-    credential_type: strategy.dcr_provider_id === null ? 'self_managed_client_credentials' : 'client_credentials',
-    auth_methods: oidc?.auth_methods ?? [],
-  };
-}
-
 function presentPortalApplication(
   application: Pick<Application, 'id' | 'name' | 'description' | 'client_id' | 'redirect_uris' | 'auth_strategy_id' | 'created_at' | 'updated_at'>,
   strategy: AuthStrategy | undefined,
@@ -46,7 +35,7 @@ function presentPortalApplication(
     reference_id: application.client_id,
     description: application.description,
     redirect_uri: application.redirect_uris[0] ?? null,
-    auth_strategy: strategy ? presentPortalStrategy(strategy) : null,
+    auth_strategy: strategy ? presentAuthStrategy(strategy) : null,
     created_at: application.created_at,
     updated_at: application.updated_at,
   };

@@ -6,7 +6,14 @@ import { refuseNulCharacters } from '../http/nul-characters';
 import { problemServerOptions, registerProblemHandlers } from '../http/problems';
 import { requestValidation } from '../http/validation';
 import { ProblemSchema } from '../routes/schemas';
+import type { ApplicationUseCases } from '../app';
+import { portalApplicationService } from '../domain/portal-applications';
+import { portalProducts } from '../domain/portal-products';
+import { portalRegistrationService } from '../domain/portal-registrations';
 import type { Store } from '../store';
+import { portalApplicationRoutes } from './application-routes';
+import { requirePortalSession } from './auth';
+import { portalRegistrationRoutes } from './registration-routes';
 import { portalContextRoutes } from './context-routes';
 import { enforceCsrfRules } from './csrf';
 import { developerApiRoutes } from './developer-routes';
@@ -15,6 +22,8 @@ import { sessionCookie } from './session-cookie';
 export interface PortalAppOptions {
   store: Store;
   accounts: AccountOptions;
+  /** The sidecar's application use cases (its listener builds them): the portal serves them to signed-in developers. */
+  useCases: ApplicationUseCases;
   /** Front ends hosted elsewhere that may call `/api/v2` with the portal's cookie (credentialed CORS). */
   allowedOrigins: string[];
   /** Peers whose X-Forwarded-For names the client (rate limits); empty: the socket's address. */
@@ -57,5 +66,10 @@ export async function buildPortalApp(options: PortalAppOptions): Promise<Fastify
   const portalCookie = sessionCookie('portal', ownOrigin.startsWith('https:'));
   await app.register(developerApiRoutes(accounts, portalCookie));
   await app.register(portalContextRoutes(options.store, settings.portalUrl));
+  const { store, useCases } = options;
+  const signedIn = requirePortalSession(accounts.sessions, portalCookie);
+  await app.register(portalApplicationRoutes(portalApplicationService(store, useCases.applications), signedIn));
+  const registrations = portalRegistrationService(store, useCases.applications, useCases.registrations, portalProducts(store));
+  await app.register(portalRegistrationRoutes(registrations, signedIn));
   return app;
 }

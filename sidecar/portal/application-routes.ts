@@ -13,7 +13,7 @@ import {
   UpdateApplicationPayload,
   UpdateCredentialPayload,
 } from '../domain/shapes/portal-applications';
-import { activeSession, sessionActor, sessionOperation } from './auth';
+import { sessionActor, sessionDeveloper, sessionOperation } from './auth';
 
 export const ApplicationParams = Type.Object({ applicationId: Type.String({ format: 'uuid' }) });
 type ApplicationParams = Static<typeof ApplicationParams>;
@@ -31,13 +31,12 @@ export function portalApplicationRoutes(applications: PortalApplicationService, 
   const withSession = sessionOperation(signedIn);
   const tags = ['applications'];
   const path = '/api/v2/applications/:applicationId';
-  const developer = (request: Parameters<typeof activeSession>[0]) => activeSession(request).developer;
 
   return async (app: FastifyInstance) => {
     app.get<{ Querystring: ApplicationListQuery }>(
       '/api/v2/applications',
       withSession({ summary: 'List my applications', tags, querystring: ApplicationListQuery, response: { 200: ListOf(PortalApplication) } }),
-      async (request) => applications.list(developer(request), request.query),
+      async (request) => applications.list(sessionDeveloper(request), request.query),
     );
     app.post<{ Body: CreateApplicationPayload; Headers: Static<typeof IdempotencyHeaders> }>(
       '/api/v2/applications',
@@ -51,7 +50,7 @@ export function portalApplicationRoutes(applications: PortalApplicationService, 
         errors: [409, 422, 429, 502, 503],
       }),
       async (request, reply) => {
-        const { application, replayed } = await applications.create(developer(request), request.body, request.headers['idempotency-key']);
+        const { application, replayed } = await applications.create(sessionDeveloper(request), request.body, request.headers['idempotency-key']);
         if (replayed) reply.header(REPLAYED_HEADER, 'true');
         return reply.code(201).send(application);
       },
@@ -59,7 +58,7 @@ export function portalApplicationRoutes(applications: PortalApplicationService, 
     app.get<{ Params: ApplicationParams }>(
       path,
       withSession({ summary: 'Get an application', tags, params: ApplicationParams, response: { 200: PortalApplication }, errors: [404] }),
-      async (request) => applications.get(developer(request), request.params.applicationId),
+      async (request) => applications.get(sessionDeveloper(request), request.params.applicationId),
     );
     app.patch<{ Params: ApplicationParams; Body: UpdateApplicationPayload }>(
       path,
@@ -72,7 +71,7 @@ export function portalApplicationRoutes(applications: PortalApplicationService, 
         response: { 200: PortalApplication },
         errors: [404, 409],
       }),
-      async (request) => applications.update(developer(request), request.params.applicationId, request.body, sessionActor(request)),
+      async (request) => applications.update(sessionDeveloper(request), request.params.applicationId, request.body, sessionActor(request)),
     );
     app.delete<{ Params: ApplicationParams }>(
       path,
@@ -84,7 +83,7 @@ export function portalApplicationRoutes(applications: PortalApplicationService, 
         response: { 204: Type.Null() },
         errors: [404],
       }),
-      async (request, reply) => reply.code(204).send(await applications.delete(developer(request), request.params.applicationId)),
+      async (request, reply) => reply.code(204).send(await applications.delete(sessionDeveloper(request), request.params.applicationId)),
     );
     app.post<{ Params: ApplicationParams }>(
       `${path}/refresh-token`,
@@ -96,7 +95,7 @@ export function portalApplicationRoutes(applications: PortalApplicationService, 
         response: { 201: ClientCredentials },
         errors: [404, 409, 502, 503],
       }),
-      async (request, reply) => reply.code(201).send(await applications.refreshToken(developer(request), request.params.applicationId)),
+      async (request, reply) => reply.code(201).send(await applications.refreshToken(sessionDeveloper(request), request.params.applicationId)),
     );
 
     const credentialTags = ['credentials'];
@@ -111,7 +110,7 @@ export function portalApplicationRoutes(applications: PortalApplicationService, 
         querystring: PageQuery,
         response: { 200: CredentialList },
       }),
-      async (request) => applications.listCredentials(developer(request), request.params.applicationId, request.query),
+      async (request) => applications.listCredentials(sessionDeveloper(request), request.params.applicationId, request.query),
     );
     app.post<{ Params: ApplicationParams }>(
       `${path}/credentials`,
@@ -123,7 +122,7 @@ export function portalApplicationRoutes(applications: PortalApplicationService, 
         params: ApplicationParams,
         response: {},
       }),
-      async (request) => applications.createCredential(developer(request), request.params.applicationId),
+      async (request) => applications.createCredential(sessionDeveloper(request), request.params.applicationId),
     );
     app.put<{ Params: CredentialParams }>(
       `${path}/credentials/:credentialId`,
@@ -136,7 +135,7 @@ export function portalApplicationRoutes(applications: PortalApplicationService, 
         body: UpdateCredentialPayload,
         response: {},
       }),
-      async (request) => applications.credential(developer(request), request.params.applicationId, request.params.credentialId),
+      async (request) => applications.credential(sessionDeveloper(request), request.params.applicationId, request.params.credentialId),
     );
     app.delete<{ Params: CredentialParams }>(
       `${path}/credentials/:credentialId`,
@@ -148,7 +147,7 @@ export function portalApplicationRoutes(applications: PortalApplicationService, 
         params: CredentialParams,
         response: {},
       }),
-      async (request) => applications.credential(developer(request), request.params.applicationId, request.params.credentialId),
+      async (request) => applications.credential(sessionDeveloper(request), request.params.applicationId, request.params.credentialId),
     );
   };
 }

@@ -27,6 +27,9 @@ export function activeSession(request: FastifyRequest): ActiveSession {
   return request.portalSession;
 }
 
+/** The signed-in developer of a request that passed `requirePortalSession`. */
+export const sessionDeveloper = (request: FastifyRequest) => activeSession(request).developer;
+
 /** Who makes a change through the portal, for the audit trail: the signed-in developer, from this address. */
 export function sessionActor(request: FastifyRequest): Actor {
   return { type: 'developer', id: activeSession(request).developer.id, address: request.ip };

@@ -12,15 +12,6 @@ export interface StoreContext {
   now: () => Date;
 }
 
-/**
- * A case-insensitive "contains" condition on a column, alike on both databases: LIKE on the lower-cased column
- * with the value's own wildcards (`%`, `_`) and escape character taken literally.
- */
-export function containsText(column: string, value: string): RawBuilder<boolean> {
-  const literal = value.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
-  return sql<boolean>`lower(${sql.ref(column)}) like ${`%${literal}%`} escape '\\'`;
-}
-
 /** One page of a filtered table (oldest first, after `first` when given) and the total across all pages. */
 export async function paginate<Row, R>(
   base: SelectQueryBuilder<Database, any, object>,

@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Body, Filter, FilteredPageQuery, ListOf, Name } from './common';
+import { PortalAuthStrategy } from './portal-products';
 import { RegistrationStatus } from './registrations';
 
 /**
@@ -39,14 +40,6 @@ export const UpdateApplicationPayload = Body({
   scopes: Type.Optional(Scopes),
 });
 export type UpdateApplicationPayload = Static<typeof UpdateApplicationPayload>;
-
-export const PortalAuthStrategy = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  credential_type: Type.Union([Type.Literal('client_credentials'), Type.Literal('self_managed_client_credentials')]),
-  auth_methods: Type.Array(Type.String()),
-});
-export type PortalAuthStrategy = Static<typeof PortalAuthStrategy>;
 
 const applicationFields = {
   id: Type.String(),

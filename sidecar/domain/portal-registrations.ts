@@ -1,0 +1,72 @@
+import type { Store } from '../store';
+import type { Actor } from '../store/audit';
+import type { ApiRegistrationView } from '../store/portal-views';
+import type { Developer } from '../store/records';
+import type { ApplicationService } from './applications';
+import { NotFound } from './errors';
+import { type PortalProducts, versionIdOf, versionNameOf } from './portal-products';
+import type { RegistrationService } from './registrations';
+import { type ListBody, listPage } from './shapes/common';
+import type { CreateRegistrationPayload, PortalRegistration, RegistrationListQuery } from './shapes/portal-applications';
+
+function presentPortalRegistration(registration: ApiRegistrationView): PortalRegistration {
+  const { api } = registration;
+  return {
+    id: registration.id,
+    created_at: registration.created_at,
+    updated_at: registration.updated_at,
+    status: registration.status,
+    product_id: api.id,
+    product_name: api.name,
+    product_version_id: versionIdOf(api),
+    product_version_name: versionNameOf(api),
+    application_id: registration.application_id,
+  };
+}
+
+/**
+ * Portal API v2 registrations of the signed-in developer's own applications, by product version (a published
+ * API, so a kong.yml service): the /v2 registration use cases (state table, approval) in Konnect's shapes. Only
+ * registrations for APIs of the catalog are a product's; one for a bare service (admin API) is not shown here.
+ */
+export function portalRegistrationService(
+  store: Store,
+  applications: Pick<ApplicationService, 'reach'>,
+  registrations: RegistrationService,
+  products: PortalProducts,
+) {
+  const ownApplication = (developer: Developer, applicationId: string) => applications.reach({ role: 'developer', developer }, applicationId);
+  const view = async (applicationId: string, registrationId: string) => {
+    const found = await store.portalViews.applicationRegistration(applicationId, registrationId);
+    if (!found) throw new NotFound('registration', registrationId);
+    return presentPortalRegistration(found);
+  };
+
+  return {
+    async list(developer: Developer, applicationId: string, query: RegistrationListQuery): Promise<ListBody<PortalRegistration>> {
+      const application = await ownApplication(developer, applicationId);
+      const filter = {
+        id: query['filter[id][eq]'] ?? query['filter[id]'],
+        status: query['filter[status][eq]'] ?? query['filter[status]'],
+        api_name: query['filter[product_name][eq]'] ?? query['filter[product_name]'],
+        api_name_contains: query['filter[product_name][contains]'],
+        api_version: query['filter[product_version_name][eq]'] ?? query['filter[product_version_name]'],
+        api_version_contains: query['filter[product_version_name][contains]'],
+      };
+      return listPage(query, (page) => store.portalViews.applicationRegistrations(application.id, page, filter), presentPortalRegistration);
+    },
+    get: async (developer: Developer, applicationId: string, registrationId: string): Promise<PortalRegistration> =>
+      view((await ownApplication(developer, applicationId)).id, registrationId),
+    /** Pending, or approved at once (the API's or its strategy's auto-approval); 404 for a product the developer cannot see. */
+    async request(developer: Developer, applicationId: string, payload: CreateRegistrationPayload, actor: Actor): Promise<PortalRegistration> {
+      const { service } = await products.productOfVersion(payload.product_version_id, developer);
+      const created = await registrations.request(developer, applicationId, { service }, actor);
+      return view(created.application_id, created.id);
+    },
+    /** The developer withdraws the registration, in any state: it is deleted. */
+    withdraw: (developer: Developer, applicationId: string, registrationId: string, actor: Actor): Promise<void> =>
+      registrations.withdraw(developer, applicationId, registrationId, actor),
+  };
+}
+
+export type PortalRegistrationService = ReturnType<typeof portalRegistrationService>;
