@@ -21,6 +21,7 @@ import { type RegistrationService, registrationService } from './domain/registra
 import { serviceCatalog } from './domain/services';
 import { kongDeclarativeServices } from './gateway/kong-declarative';
 import { accessControl } from './http/auth';
+import { trustProxyFor } from './http/client-address';
 import { registerMetrics } from './http/metrics';
 import { refuseNulCharacters } from './http/nul-characters';
 import { problemServerOptions, registerProblemHandlers } from './http/problems';
@@ -65,6 +66,8 @@ export interface AppOptions {
   housekeepingIntervalMs?: number;
   /** Kong's declarative file: registrations must name one of its services. Unset: any name is accepted. */
   kongDeclarativeConfig?: string;
+  /** Peers whose X-Forwarded-For names the client (the audit trail's address); unset: the socket's address. */
+  trustedProxies?: string[];
   /** Where JSON logs go (default stdout); tests capture them. */
   logStream?: NodeJS.WritableStream;
   logLevel?: string;
@@ -110,6 +113,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       redact: { paths: REDACTED, censor: '[redacted]' },
       ...(options.logStream && { stream: options.logStream }),
     },
+    trustProxy: trustProxyFor(options.trustedProxies),
     // Request bodies are closed (additionalProperties: false): an unknown field is a 400, not silently dropped.
     ajv: { customOptions: { removeAdditional: false } },
     ...problemServerOptions,

@@ -66,7 +66,7 @@ export function portalApplicationService(store: Store, applications: Application
      * Creates the application; `credentials` holds a registered client's ID and secret in this answer only. A
      * replay of an Idempotency-Key answers the same application without them (`replayed`).
      */
-    async create(developer: Developer, payload: CreateApplicationPayload, idempotencyKey?: string): Promise<{ application: CreatedApplication; replayed: boolean }> {
+    async create(developer: Developer, payload: CreateApplicationPayload, actor: Actor, idempotencyKey?: string): Promise<{ application: CreatedApplication; replayed: boolean }> {
       if (!payload.auth_strategy_id) throw InvalidInput.field('auth_strategy_id', 'is required: this portal has no default auth strategy');
       const input: ApplicationInput = {
         name: payload.name,
@@ -76,7 +76,7 @@ export function portalApplicationService(store: Store, applications: Application
         ...(payload.reference_id !== undefined && { client_id: payload.reference_id }),
         ...(payload.client_secret !== undefined && { client_secret: payload.client_secret }),
       };
-      const created = await applications.create(developer, input, idempotencyKey).catch((error: unknown) => Promise.reject(inPortalTerms(error)));
+      const created = await applications.create(developer, input, actor, idempotencyKey).catch((error: unknown) => Promise.reject(inPortalTerms(error)));
       const { client_secret: clientSecret } = created;
       return {
         application: {
@@ -103,12 +103,12 @@ export function portalApplicationService(store: Store, applications: Application
       return present(await applications.update(developer, id, changes, actor));
     },
     /** Deleted now, or (while the IdP cannot delete its client) refused at the gateway and deleted in the background. */
-    async delete(developer: Developer, id: string): Promise<void> {
-      await applications.delete(caller(developer), id);
+    async delete(developer: Developer, id: string, actor: Actor): Promise<void> {
+      await applications.delete(caller(developer), id, actor);
     },
     /** The client's new secret, in this answer only; the old one stops working at once. */
-    async refreshToken(developer: Developer, id: string): Promise<ClientCredentials> {
-      const { client_id: clientId, client_secret: clientSecret } = await applications.refreshSecret(developer, id);
+    async refreshToken(developer: Developer, id: string, actor: Actor): Promise<ClientCredentials> {
+      const { client_id: clientId, client_secret: clientSecret } = await applications.refreshSecret(developer, id, actor);
       if (clientSecret === undefined) throw incompleteAnswer('new secret', 'client_secret');
       return { client_id: clientId, client_secret: clientSecret };
     },

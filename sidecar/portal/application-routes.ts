@@ -13,7 +13,7 @@ import {
   UpdateApplicationPayload,
   UpdateCredentialPayload,
 } from '../domain/shapes/portal-applications';
-import { sessionActor, sessionDeveloper, sessionOperation } from './auth';
+import { sessionActorOf, sessionDeveloper, sessionOperation } from './auth';
 
 export const ApplicationParams = Type.Object({ applicationId: Type.String({ format: 'uuid' }) });
 type ApplicationParams = Static<typeof ApplicationParams>;
@@ -50,7 +50,7 @@ export function portalApplicationRoutes(applications: PortalApplicationService, 
         errors: [409, 422, 429, 502, 503],
       }),
       async (request, reply) => {
-        const { application, replayed } = await applications.create(sessionDeveloper(request), request.body, request.headers['idempotency-key']);
+        const { application, replayed } = await applications.create(sessionDeveloper(request), request.body, sessionActorOf(request), request.headers['idempotency-key']);
         if (replayed) reply.header(REPLAYED_HEADER, 'true');
         return reply.code(201).send(application);
       },
@@ -71,7 +71,7 @@ export function portalApplicationRoutes(applications: PortalApplicationService, 
         response: { 200: PortalApplication },
         errors: [404, 409],
       }),
-      async (request) => applications.update(sessionDeveloper(request), request.params.applicationId, request.body, sessionActor(request)),
+      async (request) => applications.update(sessionDeveloper(request), request.params.applicationId, request.body, sessionActorOf(request)),
     );
     app.delete<{ Params: ApplicationParams }>(
       path,
@@ -83,7 +83,7 @@ export function portalApplicationRoutes(applications: PortalApplicationService, 
         response: { 204: Type.Null() },
         errors: [404],
       }),
-      async (request, reply) => reply.code(204).send(await applications.delete(sessionDeveloper(request), request.params.applicationId)),
+      async (request, reply) => reply.code(204).send(await applications.delete(sessionDeveloper(request), request.params.applicationId, sessionActorOf(request))),
     );
     app.post<{ Params: ApplicationParams }>(
       `${path}/refresh-token`,
@@ -95,7 +95,7 @@ export function portalApplicationRoutes(applications: PortalApplicationService, 
         response: { 201: ClientCredentials },
         errors: [404, 409, 502, 503],
       }),
-      async (request, reply) => reply.code(201).send(await applications.refreshToken(sessionDeveloper(request), request.params.applicationId)),
+      async (request, reply) => reply.code(201).send(await applications.refreshToken(sessionDeveloper(request), request.params.applicationId, sessionActorOf(request))),
     );
 
     const credentialTags = ['credentials'];

@@ -1,7 +1,7 @@
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { AccountSessions, ActiveSession } from '../domain/accounts/sessions';
 import { NoSession } from '../domain/accounts/problems';
-import type { Actor } from '../store/audit';
+import { type Actor, developerActor } from '../store/audit';
 import { type OperationSpec, operation } from '../routes/schemas';
 import type { SessionCookie } from './session-cookie';
 
@@ -21,6 +21,11 @@ export function requirePortalSession(sessions: AccountSessions, cookie: SessionC
   };
 }
 
+/** Who makes a change through the portal session, for the audit trail: the developer, from the client's address. */
+export function sessionActorOf(request: FastifyRequest): Actor {
+  return developerActor(activeSession(request).developer.id, request.ip);
+}
+
 /** The session of a request that passed `requirePortalSession`. */
 export function activeSession(request: FastifyRequest): ActiveSession {
   if (!request.portalSession) throw new Error('route needs requirePortalSession');
@@ -29,11 +34,6 @@ export function activeSession(request: FastifyRequest): ActiveSession {
 
 /** The signed-in developer of a request that passed `requirePortalSession`. */
 export const sessionDeveloper = (request: FastifyRequest) => activeSession(request).developer;
-
-/** Who makes a change through the portal, for the audit trail: the signed-in developer, from this address. */
-export function sessionActor(request: FastifyRequest): Actor {
-  return { type: 'developer', id: activeSession(request).developer.id, address: request.ip };
-}
 
 /** The route options of an operation for a signed-in developer (the portal cookie; never a bearer token). */
 export function sessionOperation(signedIn: onRequestAsyncHookHandler) {

@@ -4,7 +4,7 @@ import type { PortalRegistrationService } from '../domain/portal-registrations';
 import { ListOf } from '../domain/shapes/common';
 import { CreateRegistrationPayload, PortalRegistration, RegistrationListQuery } from '../domain/shapes/portal-applications';
 import { ApplicationParams } from './application-routes';
-import { sessionActor, sessionDeveloper, sessionOperation } from './auth';
+import { sessionActorOf, sessionDeveloper, sessionOperation } from './auth';
 
 const RegistrationParams = Type.Composite([ApplicationParams, Type.Object({ registrationId: Type.String({ format: 'uuid' }) })]);
 type RegistrationParams = Static<typeof RegistrationParams>;
@@ -42,7 +42,7 @@ export function portalRegistrationRoutes(registrations: PortalRegistrationServic
         errors: [404, 409],
       }),
       async (request, reply) =>
-        reply.code(201).send(await registrations.request(sessionDeveloper(request), request.params.applicationId, request.body, sessionActor(request))),
+        reply.code(201).send(await registrations.request(sessionDeveloper(request), request.params.applicationId, request.body, sessionActorOf(request))),
     );
     app.get<{ Params: RegistrationParams }>(
       `${path}/:registrationId`,
@@ -55,7 +55,7 @@ export function portalRegistrationRoutes(registrations: PortalRegistrationServic
       async (request, reply) =>
         reply
           .code(204)
-          .send(await registrations.withdraw(sessionDeveloper(request), request.params.applicationId, request.params.registrationId, sessionActor(request))),
+          .send(await registrations.withdraw(sessionDeveloper(request), request.params.applicationId, request.params.registrationId, sessionActorOf(request))),
     );
   };
 }
