@@ -35,6 +35,8 @@ import { dcrProviderRoutes } from './routes/dcr-providers';
 import { developerRoutes } from './routes/developers';
 import { healthRoutes } from './routes/health';
 import { internalRoutes } from './routes/internal';
+import { portalOpenApiDocument } from './portal/app';
+import { portalDocsRoutes } from './routes/portal-docs';
 import { portalRoutes } from './routes/portals';
 import { portalDeveloperRoutes } from './routes/portal-developers';
 import { reconcileRoutes } from './routes/reconcile';
@@ -177,6 +179,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(portalDeveloperRoutes(accounts.statuses, access.admin));
   await app.register(applicationRoutes(applications, access));
   const registrations = registrationService(store, applications, services);
+  const useCases = { applications, registrations };
+  await app.register(portalDocsRoutes(await portalOpenApiDocument({ store, accounts: options.accounts, useCases })));
   await app.register(registrationRoutes(registrations, access));
   await app.register(catalogRoutes(catalogService(store, services), access.admin));
   await app.register(portalRoutes(portalService(store, registrations), access.admin));
@@ -198,6 +202,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }
   app.decorate('deletion', deletion);
   app.decorate('lateRegistrations', lateRegistrations);
-  app.decorate('useCases', { applications, registrations });
+  app.decorate('useCases', useCases);
   return app;
 }

@@ -153,3 +153,35 @@ export const SearchResults = ListOf(CatalogEntry);
 
 /** A portal without documents: every product's document list is empty (no item shape to declare). */
 export const DocumentList = ListOf(Type.Tuple([]));
+
+export const ProductActions = Type.Object({
+  actions: Type.Object({ view: Type.Boolean(), register: Type.Boolean(), view_documentation: Type.Boolean() }),
+});
+export type ProductActions = Static<typeof ProductActions>;
+
+const RegistrationStatus = Type.Union([Type.Literal('approved'), Type.Literal('pending'), Type.Literal('rejected'), Type.Literal('revoked')]);
+
+export const VersionApplicationsQuery = Type.Composite([
+  NameListQuery,
+  Type.Object({
+    'filter[status]': Type.Optional(RegistrationStatus),
+    'filter[status][eq]': Type.Optional(RegistrationStatus),
+    'filter[auth_strategy_id]': Type.Optional(Uuid),
+    'filter[auth_strategy_id][eq]': Type.Optional(Uuid),
+    unregistered: Type.Optional(Type.Boolean({ description: 'true: only the applications without a registration for the version' })),
+  }),
+]);
+export type VersionApplicationsQuery = Static<typeof VersionApplicationsQuery>;
+
+/** One of the developer's applications, and its registration for the version (if any). */
+export const VersionApplication = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  registration_id: Type.Union([Uuid, Type.Null()]),
+  registration_status: Type.Union([RegistrationStatus, Type.Null()]),
+  auth_strategy: Type.Object({ id: Uuid, name: Type.String(), credential_type: CredentialType, auth_methods: Type.Array(Type.String()) }),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+});
+export type VersionApplication = Static<typeof VersionApplication>;
+export const VersionApplicationList = ListOf(VersionApplication);
