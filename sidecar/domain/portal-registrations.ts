@@ -59,6 +59,8 @@ export function portalRegistrationService(
       view((await ownApplication(developer, applicationId)).id, registrationId),
     /** Pending, or approved at once (the API's or its strategy's auto-approval); 404 for a product the developer cannot see. */
     async request(developer: Developer, applicationId: string, payload: CreateRegistrationPayload, actor: Actor): Promise<PortalRegistration> {
+      // Another's application first: its 404 must not depend on which product is asked for.
+      await ownApplication(developer, applicationId);
       const { service } = await products.productOfVersion(payload.product_version_id, developer);
       const created = await registrations.request(developer, applicationId, { service }, actor);
       return view(created.application_id, created.id);

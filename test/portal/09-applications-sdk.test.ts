@@ -76,7 +76,7 @@ describe.each(testDatabases)("applications through Kong's portal SDK (Applicatio
     await okta?.stop();
   });
 
-  it('creates a DCR application (201 with its credentials once), lists, renames, refreshes its secret, registers and deletes it', async () => {
+  it("returns 201 with a DCR client's credentials once, then lists, renames, refreshes the secret (201, once), registers and deletes (204)", async () => {
     const dev = await sdkDeveloper(t, url);
     const payload = { name: 'Orders App', description: 'orders', auth_strategy_id: dcrStrategy };
     const key = { headers: { 'idempotency-key': `orders-${Date.now()}` } };
@@ -184,7 +184,7 @@ describe.each(testDatabases)("applications through Kong's portal SDK (Applicatio
     expect(dev.problems()).toEqual([]);
   });
 
-  it('takes a self-managed client only with its secret as proof (one token request), stores nothing of it and registers it', async () => {
+  it('returns 201 for a self-managed client only with its secret as proof (one token request), stores nothing of it and registers it', async () => {
     const dev = await sdkDeveloper(t, url);
     const client = await okta.dcr.createClient();
     const secret = client.client_secret as string;
