@@ -4,7 +4,7 @@ import { PORTAL } from '../../sidecar/defaults';
 import { type OktaEmulatorFixture, startOktaEmulator } from '../support/okta-emulator';
 import { type TestPortal, startTestPortal } from '../support/portal-app';
 import { loadPortalContract } from '../support/portal-contract';
-import { PASSWORD, approvedDeveloper } from '../support/portal-journey';
+import { PASSWORD, approvedDeveloper, publishedApi } from '../support/portal-journey';
 import { type SeenResponse, recordedClient, statusOf } from '../support/portal-sdk';
 import { testDatabases } from '../support/sidecar-databases';
 import { oktaStrategy, selfManagedStrategy } from '../support/sidecar-fixtures';
@@ -49,13 +49,6 @@ describe.each(testDatabases)("applications through Kong's portal SDK (Applicatio
   let demo: string;
   let selfDemo: string;
 
-  const createApi = async (payload: object) => {
-    const response = await t.sidecar.admin({ method: 'POST', url: '/v3/apis', payload });
-    expect(response.statusCode).toBe(201);
-    return response.json().id as string;
-  };
-  const publish = async (apiId: string, payload: object) =>
-    expect((await t.sidecar.admin({ method: 'PUT', url: `/v3/apis/${apiId}/publications/${PORTAL.id}`, payload })).statusCode).toBe(201);
   const decide = (applicationId: string, registrationId: string, status: string) =>
     t.sidecar.admin({ method: 'PATCH', url: `/v3/portals/${PORTAL.id}/applications/${applicationId}/registrations/${registrationId}`, payload: { status } });
 
@@ -66,10 +59,9 @@ describe.each(testDatabases)("applications through Kong's portal SDK (Applicatio
     url = `http://127.0.0.1:${(t.portal.server.address() as AddressInfo).port}`;
     ({ strategyId: dcrStrategy } = await oktaStrategy(t.sidecar, okta));
     selfStrategy = await selfManagedStrategy(t.sidecar, okta.issuer);
-    demo = await createApi({ name: 'demo', version: '1.0.0' });
-    await publish(demo, { visibility: 'private', auth_strategy_ids: [dcrStrategy] });
-    selfDemo = await createApi({ name: 'self-demo' });
-    await publish(selfDemo, { visibility: 'private', auth_strategy_ids: [selfStrategy], auto_approve_registrations: true });
+    demo = await publishedApi(t, { name: 'demo', version: '1.0.0' }, { visibility: 'private', auth_strategy_ids: [dcrStrategy] });
+    const selfPublication = { visibility: 'private', auth_strategy_ids: [selfStrategy], auto_approve_registrations: true };
+    selfDemo = await publishedApi(t, { name: 'self-demo' }, selfPublication);
   });
   afterAll(async () => {
     await t?.close();

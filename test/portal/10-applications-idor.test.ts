@@ -1,9 +1,8 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { PORTAL } from '../../sidecar/defaults';
 import { type OktaEmulatorFixture, startOktaEmulator } from '../support/okta-emulator';
 import { type TestPortal, startTestPortal } from '../support/portal-app';
 import { loadPortalContract } from '../support/portal-contract';
-import { signedIn } from '../support/portal-journey';
+import { publishedApi, signedIn } from '../support/portal-journey';
 import { testDatabases } from '../support/sidecar-databases';
 import { oktaStrategy } from '../support/sidecar-fixtures';
 
@@ -71,14 +70,7 @@ describe.each(testDatabases)("another developer's ids through /api/v2 on %s", (_
     okta = await startOktaEmulator();
     t = await startTestPortal(createDatabase);
     const { strategyId } = await oktaStrategy(t.sidecar, okta);
-    const api = await t.sidecar.admin({ method: 'POST', url: '/v3/apis', payload: { name: 'demo', version: '1.0.0' } });
-    demo = api.json().id as string;
-    const published = await t.sidecar.admin({
-      method: 'PUT',
-      url: `/v3/apis/${demo}/publications/${PORTAL.id}`,
-      payload: { visibility: 'private', auth_strategy_ids: [strategyId] },
-    });
-    expect(published.statusCode).toBe(201);
+    demo = await publishedApi(t, { name: 'demo', version: '1.0.0' }, { visibility: 'private', auth_strategy_ids: [strategyId] });
     alice = await owner(strategyId);
     bob = await owner(strategyId);
   });
