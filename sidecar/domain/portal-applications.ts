@@ -4,7 +4,7 @@ import type { Application, AuthStrategy, Developer } from '../store/records';
 import { incompleteAnswer } from './application-creation';
 import type { ApplicationService } from './applications';
 import { presentAuthStrategy } from './portal-products';
-import { Forbidden, InvalidInput, NotFound } from './errors';
+import { Forbidden, InvalidInput, NotFound, Unprocessable } from './errors';
 import type { ApplicationInput } from './shapes/applications';
 import { type ListBody, type PageQuery, pageRequest } from './shapes/common';
 import type {
@@ -42,12 +42,23 @@ function presentPortalApplication(
 }
 
 /**
+ * The developer's own application as the portal shows it: one being deleted (its IdP client not yet gone) is
+ * already gone for the portal, which answered its deletion with a 204.
+ */
+export async function ownApplication(applications: Pick<ApplicationService, 'reach'>, developer: Developer, id: string): Promise<Application> {
+  const application = await applications.reach({ role: 'developer', developer }, id);
+  if (application.status === 'pending_deletion') throw new NotFound('application', id);
+  return application;
+}
+
+/**
  * Portal API v2 applications and their credentials, for the signed-in developer: the /v2 application use cases
  * (creation with DCR or a proven self-managed client, idempotency, deletion at the IdP) in Konnect's portal
  * shapes. The portal allows no credentials beyond the application's client: none are listed, none created.
  */
 export function portalApplicationService(store: Store, applications: ApplicationService) {
   const caller = (developer: Developer) => ({ role: 'developer', developer }) as const;
+  const own = (developer: Developer, id: string) => ownApplication(applications, developer, id);
   const present = async (application: Parameters<typeof presentPortalApplication>[0]) =>
     presentPortalApplication(application, await store.strategies.get(application.auth_strategy_id));
 
@@ -57,6 +68,7 @@ export function portalApplicationService(store: Store, applications: Application
         name: query['filter[name][eq]'] ?? query['filter[name]'],
         name_contains: query['filter[name][contains]'],
         auth_strategy_id: query['filter[auth_strategy_id][eq]'] ?? query['filter[auth_strategy_id]'],
+        status_not: 'pending_deletion',
       });
       const strategyIds = [...new Set(page.data.map((a) => a.auth_strategy_id))];
       const strategies = new Map(await Promise.all(strategyIds.map(async (id) => [id, await store.strategies.get(id)] as const)));
@@ -86,10 +98,10 @@ export function portalApplicationService(store: Store, applications: Application
         replayed: created.replayed !== undefined,
       };
     },
-    get: async (developer: Developer, id: string) => present(await applications.reach(caller(developer), id)),
+    get: async (developer: Developer, id: string) => present(await own(developer, id)),
     /** Name and description change; the client ID and redirect URI are the IdP client's, taken only unchanged. */
     async update(developer: Developer, id: string, patch: UpdateApplicationPayload, actor: Actor): Promise<PortalApplication> {
-      const current = await applications.reach(caller(developer), id);
+      const current = await own(developer, id);
       if (patch.reference_id !== undefined && patch.reference_id !== current.client_id) {
         throw InvalidInput.field('reference_id', 'cannot change: it is the client ID at the IdP');
       }
@@ -104,25 +116,32 @@ export function portalApplicationService(store: Store, applications: Application
     },
     /** Deleted now, or (while the IdP cannot delete its client) refused at the gateway and deleted in the background. */
     async delete(developer: Developer, id: string, actor: Actor): Promise<void> {
+      await own(developer, id);
       await applications.delete(caller(developer), id, actor);
     },
     /** The client's new secret, in this answer only; the old one stops working at once. */
     async refreshToken(developer: Developer, id: string, actor: Actor): Promise<ClientCredentials> {
+      await own(developer, id);
       const { client_id: clientId, client_secret: clientSecret } = await applications.refreshSecret(developer, id, actor);
       if (clientSecret === undefined) throw incompleteAnswer('new secret', 'client_secret');
       return { client_id: clientId, client_secret: clientSecret };
     },
     async listCredentials(developer: Developer, id: string, query: PageQuery): Promise<ListBody<never>> {
-      await applications.reach(caller(developer), id);
+      await own(developer, id);
       return { data: [], meta: { page: { ...pageRequest(query), total: 0 } } };
     },
     async createCredential(developer: Developer, id: string): Promise<never> {
-      await applications.reach(caller(developer), id);
+      await own(developer, id);
       throw new Forbidden("this portal allows no credentials beyond the application's client: use refresh-token for a new secret");
+    },
+    /** No strategy of this portal manages scopes per application: 422, as the contract answers an IdP without. */
+    async grantedScopes(developer: Developer, id: string): Promise<never> {
+      await own(developer, id);
+      throw new Unprocessable("this portal's auth strategies grant no scopes per application: the strategy's scopes apply to every client");
     },
     /** There are no extra credentials: any credential id of one's own application is unknown. */
     async credential(developer: Developer, id: string, credentialId: string): Promise<never> {
-      await applications.reach(caller(developer), id);
+      await own(developer, id);
       throw new NotFound('credential', credentialId);
     },
   };

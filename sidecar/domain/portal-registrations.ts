@@ -3,7 +3,8 @@ import type { Actor } from '../store/audit';
 import type { ApiRegistrationView } from '../store/portal-views';
 import type { Developer } from '../store/records';
 import type { ApplicationService } from './applications';
-import { NotFound } from './errors';
+import { NotFound, Unprocessable } from './errors';
+import { ownApplication } from './portal-applications';
 import { type PortalProducts, versionIdOf, versionNameOf } from './portal-products';
 import type { RegistrationService } from './registrations';
 import { type ListBody, listPage } from './shapes/common';
@@ -35,7 +36,7 @@ export function portalRegistrationService(
   registrations: RegistrationService,
   products: PortalProducts,
 ) {
-  const ownApplication = (developer: Developer, applicationId: string) => applications.reach({ role: 'developer', developer }, applicationId);
+  const own = (developer: Developer, applicationId: string) => ownApplication(applications, developer, applicationId);
   const view = async (applicationId: string, registrationId: string) => {
     const found = await store.portalViews.applicationRegistration(applicationId, registrationId);
     if (!found) throw new NotFound('registration', registrationId);
@@ -44,7 +45,7 @@ export function portalRegistrationService(
 
   return {
     async list(developer: Developer, applicationId: string, query: RegistrationListQuery): Promise<ListBody<PortalRegistration>> {
-      const application = await ownApplication(developer, applicationId);
+      const application = await own(developer, applicationId);
       const filter = {
         id: query['filter[id][eq]'] ?? query['filter[id]'],
         status: query['filter[status][eq]'] ?? query['filter[status]'],
@@ -56,18 +57,25 @@ export function portalRegistrationService(
       return listPage(query, (page) => store.portalViews.applicationRegistrations(application.id, page, filter), presentPortalRegistration);
     },
     get: async (developer: Developer, applicationId: string, registrationId: string): Promise<PortalRegistration> =>
-      view((await ownApplication(developer, applicationId)).id, registrationId),
+      view((await own(developer, applicationId)).id, registrationId),
     /** Pending, or approved at once (the API's or its strategy's auto-approval); 404 for a product the developer cannot see. */
     async request(developer: Developer, applicationId: string, payload: CreateRegistrationPayload, actor: Actor): Promise<PortalRegistration> {
       // Another's application first: its 404 must not depend on which product is asked for.
-      await ownApplication(developer, applicationId);
+      await own(developer, applicationId);
       const { service } = await products.productOfVersion(payload.product_version_id, developer);
       const created = await registrations.request(developer, applicationId, { service }, actor);
       return view(created.application_id, created.id);
     },
     /** The developer withdraws the registration, in any state: it is deleted. */
-    withdraw: (developer: Developer, applicationId: string, registrationId: string, actor: Actor): Promise<void> =>
-      registrations.withdraw(developer, applicationId, registrationId, actor),
+    async withdraw(developer: Developer, applicationId: string, registrationId: string, actor: Actor): Promise<void> {
+      await own(developer, applicationId);
+      await registrations.withdraw(developer, applicationId, registrationId, actor);
+    },
+    /** No strategy of this portal manages scopes per registration: 422, as the contract answers an IdP without. */
+    async grantedScopes(developer: Developer, applicationId: string, registrationId: string): Promise<never> {
+      await view((await own(developer, applicationId)).id, registrationId);
+      throw new Unprocessable("this portal's auth strategies grant no scopes per registration: the strategy's scopes apply to every client");
+    },
   };
 }
 

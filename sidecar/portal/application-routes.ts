@@ -19,6 +19,8 @@ export const ApplicationParams = Type.Object({ applicationId: Type.String({ form
 type ApplicationParams = Static<typeof ApplicationParams>;
 const CredentialParams = Type.Composite([ApplicationParams, Type.Object({ credentialId: Type.String({ format: 'uuid' }) })]);
 type CredentialParams = Static<typeof CredentialParams>;
+const ProductVersionParams = Type.Composite([ApplicationParams, Type.Object({ productVersionId: Type.String({ format: 'uuid' }) })]);
+type ProductVersionParams = Static<typeof ProductVersionParams>;
 
 /** Says that a creation's answer is the kept answer of an earlier request with this Idempotency-Key (no secret in it). */
 export const REPLAYED_HEADER = 'idempotent-replayed';
@@ -96,6 +98,18 @@ export function portalApplicationRoutes(applications: PortalApplicationService, 
         errors: [404, 409, 502, 503],
       }),
       async (request, reply) => reply.code(201).send(await applications.refreshToken(sessionDeveloper(request), request.params.applicationId, sessionActorOf(request))),
+    );
+    app.get<{ Params: ProductVersionParams }>(
+      `${path}/product-versions/:productVersionId/granted-scopes`,
+      withSession({
+        summary: 'Get the granted scopes',
+        description: "always 422 for one's own application: no auth strategy of this portal grants scopes per application",
+        tags,
+        params: ProductVersionParams,
+        response: {},
+        errors: [404, 422],
+      }),
+      async (request) => applications.grantedScopes(sessionDeveloper(request), request.params.applicationId),
     );
 
     const credentialTags = ['credentials'];

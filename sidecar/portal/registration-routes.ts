@@ -49,6 +49,18 @@ export function portalRegistrationRoutes(registrations: PortalRegistrationServic
       withSession({ summary: 'Get a registration', tags, params: RegistrationParams, response: { 200: PortalRegistration }, errors: [404] }),
       async (request) => registrations.get(sessionDeveloper(request), request.params.applicationId, request.params.registrationId),
     );
+    app.get<{ Params: RegistrationParams }>(
+      `${path}/:registrationId/granted-scopes`,
+      withSession({
+        summary: 'Get the granted scopes of a registration',
+        description: "always 422 for one's own registration: no auth strategy of this portal grants scopes per registration",
+        tags,
+        params: RegistrationParams,
+        response: {},
+        errors: [404, 422],
+      }),
+      async (request) => registrations.grantedScopes(sessionDeveloper(request), request.params.applicationId, request.params.registrationId),
+    );
     app.delete<{ Params: RegistrationParams }>(
       `${path}/:registrationId`,
       withSession({ summary: 'Withdraw a registration (in any state)', tags, params: RegistrationParams, response: { 204: Type.Null() }, errors: [404] }),

@@ -18,6 +18,8 @@ export interface GatewayMapping {
 export interface ApplicationFilter {
   developer_id?: string | undefined;
   status?: ApplicationStatus | undefined;
+  /** Every status but this one. */
+  status_not?: ApplicationStatus | undefined;
   client_id?: string | undefined;
   name?: string | undefined;
   /** Part of the name, in any case. */
@@ -110,6 +112,7 @@ export function applicationRepository(ctx: StoreContext) {
       let base = db.selectFrom('applications');
       if (filter.developer_id !== undefined) base = base.where('developer_id', '=', filter.developer_id);
       if (filter.status !== undefined) base = base.where('status', '=', filter.status);
+      if (filter.status_not !== undefined) base = base.where('status', '!=', filter.status_not);
       if (filter.client_id !== undefined) base = base.where('client_id', '=', filter.client_id);
       if (filter.name !== undefined) base = base.where('name', '=', filter.name);
       if (filter.name_contains !== undefined) base = base.where(containsText('name', filter.name_contains));

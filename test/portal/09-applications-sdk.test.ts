@@ -161,6 +161,11 @@ describe.each(testDatabases)("applications through Kong's portal SDK (Applicatio
     const again = await dev.registrations.createApplicationRegistration({ applicationId: id, createRegistrationPayload: { product_version_id: demo } });
     expect(again.data.status).toBe('pending');
 
+    const scopes = await refusal(dev.applications.getApplicationProductVersionGrantedScopes({ applicationId: id, productVersionId: demo }));
+    expect(scopes?.status).toBe(422);
+    const registrationScopes = await refusal(dev.registrations.getApplicationRegistrationGrantedScopes({ applicationId: id, registrationId: again.data.id }));
+    expect(registrationScopes?.status).toBe(422);
+
     expect((await dev.applications.deleteApplication({ applicationId: id })).status).toBe(204);
     expect(await statusOf(dev.applications.getApplication({ applicationId: id }))).toBe(404);
     // Okta answers 401 for a client that no longer exists; its secret opens nothing any more.
@@ -173,6 +178,20 @@ describe.each(testDatabases)("applications through Kong's portal SDK (Applicatio
     const stored = await t.sidecar.database.rawContents();
     expect(stored).not.toContain(credentials.client_secret);
     expect(stored).not.toContain(refreshed.data.client_secret);
+    expect(dev.problems()).toEqual([]);
+  });
+
+  it('returns 204 for a deletion the IdP refuses for now: the application is gone from the portal at once, its client deleted later', async () => {
+    const dev = await sdkDeveloper(t, url);
+    const created = await dev.applications.createApplication({ createApplicationPayload: { name: 'Short-lived', auth_strategy_id: dcrStrategy } });
+    const { id, reference_id: clientId } = created.data;
+    await okta.control.fault({ path: `/oauth2/v1/clients/${clientId}`, status: 500, times: 1 });
+    expect((await dev.applications.deleteApplication({ applicationId: id })).status).toBe(204);
+    expect((await okta.dcr.request('GET', `/${clientId}`)).status).toBe(200);
+    expect((await t.sidecar.store.applications.get(id))?.status).toBe('pending_deletion');
+    expect(await statusOf(dev.applications.getApplication({ applicationId: id }))).toBe(404);
+    expect(await statusOf(dev.credentials.refreshApplicationToken({ applicationId: id }))).toBe(404);
+    expect((await dev.applications.listApplications()).data).toEqual({ data: [], meta: { page: { number: 1, size: 10, total: 0 } } });
     expect(dev.problems()).toEqual([]);
   });
 

@@ -95,6 +95,8 @@ describe.each(testDatabases)("another developer's ids through /api/v2 on %s", (_
     { method: 'GET', url: `${app(applicationId)}/registrations` },
     { method: 'POST', url: `${app(applicationId)}/registrations`, payload: { product_version_id: demo } },
     { method: 'GET', url: `${app(applicationId)}/registrations/${registrationId}` },
+    { method: 'GET', url: `${app(applicationId)}/registrations/${registrationId}/granted-scopes` },
+    { method: 'GET', url: `${app(applicationId)}/product-versions/${demo}/granted-scopes` },
     { method: 'DELETE', url: `${app(applicationId)}/registrations/${registrationId}` },
     { method: 'DELETE', url: app(applicationId) },
   ];
@@ -113,9 +115,9 @@ describe.each(testDatabases)("another developer's ids through /api/v2 on %s", (_
 
   it("returns 404 for another developer's registration id under one's own application id, and changes nothing", async () => {
     const before = [await state(alice), await state(bob)];
-    for (const method of ['GET', 'DELETE'] as const) {
-      const url = `${app(bob.applicationId)}/registrations/${alice.registrationId}`;
-      notFound(await call(bob.cookie, { method, url }), alice.registrationId);
+    const stolen = `${app(bob.applicationId)}/registrations/${alice.registrationId}`;
+    for (const request of [{ method: 'GET', url: stolen }, { method: 'GET', url: `${stolen}/granted-scopes` }, { method: 'DELETE', url: stolen }] as const) {
+      notFound(await call(bob.cookie, request), alice.registrationId);
     }
     const own = (await call(bob.cookie, { url: `${app(bob.applicationId)}/registrations` })).json();
     expect(own.data.map((r: { id: string }) => r.id)).toEqual([bob.registrationId]);
