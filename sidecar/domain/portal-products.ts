@@ -256,13 +256,13 @@ export function portalProducts(store: Store) {
         shown.map(async ({ application, registration }) => {
           // Applications reference their strategy (a foreign key): it exists.
           const strategy = (await store.strategies.get(application.auth_strategy_id)) as AuthStrategy;
-          const { auth_methods } = presentAuthStrategy(strategy);
+          const { available_scopes: _scopes, ...authStrategy } = presentAuthStrategy(strategy);
           return {
             id: application.id,
             name: application.name,
             registration_id: registration?.id ?? null,
             registration_status: registration?.status ?? null,
-            auth_strategy: { id: strategy.id, name: strategy.display_name, credential_type: credentialTypeOf(strategy), auth_methods },
+            auth_strategy: authStrategy,
             created_at: application.created_at,
             updated_at: application.updated_at,
           };

@@ -352,4 +352,49 @@ describe.each(testDatabases)('the portal catalog (Portal API v2 products, search
     expect((await developer.analytics.getApplicationAnalyticsConfig()).data).toEqual({ analytics: null });
     expect(checked.length).toBeGreaterThan(15);
   });
+
+  it('routes every operation of the contract on the portal listener (those of /api/v2/applications but auth-strategies belong to the applications change)', async () => {
+    const { cookie: own } = await signedIn(t);
+    const mine = contract.operations.filter(({ template }) => !template.startsWith('/api/v2/applications') || template === '/api/v2/applications/auth-strategies');
+    const routerMisses: string[] = [];
+    for (const { method, template } of mine) {
+      const path = template.replace('{indices}', 'product-catalog').replace(/\{[^}]+\}/g, UNKNOWN_ID);
+      const response = await t.call({ method: method as 'GET', url: path, headers: { cookie: own } });
+      if (response.statusCode === 404 && String(response.json().detail).startsWith('no route for')) routerMisses.push(`${method} ${template}`);
+    }
+    expect(routerMisses).toEqual([]);
+    expect(mine.length).toBeGreaterThan(25);
+    expect(contract.operations.filter((o) => !mine.includes(o)).map((o) => `${o.method} ${o.template}`)).toEqual([
+      'GET /api/v2/applications',
+      'POST /api/v2/applications',
+      'GET /api/v2/applications/{applicationId}',
+      'DELETE /api/v2/applications/{applicationId}',
+      'PATCH /api/v2/applications/{applicationId}',
+      'GET /api/v2/applications/{applicationId}/credentials',
+      'POST /api/v2/applications/{applicationId}/credentials',
+      'PUT /api/v2/applications/{applicationId}/credentials/{credentialId}',
+      'DELETE /api/v2/applications/{applicationId}/credentials/{credentialId}',
+      'GET /api/v2/applications/{applicationId}/product-versions/{productVersionId}/granted-scopes',
+      'POST /api/v2/applications/{applicationId}/refresh-token',
+      'GET /api/v2/applications/{applicationId}/registrations',
+      'POST /api/v2/applications/{applicationId}/registrations',
+      'GET /api/v2/applications/{applicationId}/registrations/{registrationId}',
+      'DELETE /api/v2/applications/{applicationId}/registrations/{registrationId}',
+      'GET /api/v2/applications/{applicationId}/registrations/{registrationId}/granted-scopes',
+    ]);
+  });
+
+  it("documents the portal listener's operations on the sidecar's listener at /docs/portal/json", async () => {
+    const response = await t.sidecar.app.inject({ url: '/docs/portal/json' });
+    expect(response.statusCode).toBe(200);
+    const document = response.json() as { openapi: string; paths: Record<string, Record<string, { security?: unknown[] }>> };
+    expect(document.openapi).toMatch(/^3\./);
+    const documented = Object.entries(document.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+    const routed = contract.operations
+      .filter(({ template }) => !template.startsWith('/api/v2/applications') || template === '/api/v2/applications/auth-strategies')
+      .map(({ method, template }) => `${method} ${template}`);
+    expect(routed.filter((operation) => !documented.includes(operation))).toEqual([]);
+    expect(document.paths['/api/v2/products']?.get?.security).toEqual([{ portalAccessToken: [] }, {}]);
+    expect(document.paths['/api/v2/applications/auth-strategies']?.get?.security).toEqual([{ portalAccessToken: [] }]);
+  });
 });
