@@ -4,7 +4,7 @@ import { PORTAL } from '../../sidecar/defaults';
 import { type OktaEmulatorFixture, startOktaEmulator } from '../support/okta-emulator';
 import { type TestPortal, startTestPortal } from '../support/portal-app';
 import { loadPortalContract } from '../support/portal-contract';
-import { PASSWORD, approvedDeveloper, publishedApi } from '../support/portal-journey';
+import { PASSWORD, approvedDeveloper, publishedApi, signedIn } from '../support/portal-journey';
 import { type SeenResponse, recordedClient, statusOf } from '../support/portal-sdk';
 import { testDatabases } from '../support/sidecar-databases';
 import { oktaStrategy, selfManagedStrategy } from '../support/sidecar-fixtures';
@@ -179,6 +179,21 @@ describe.each(testDatabases)("applications through Kong's portal SDK (Applicatio
     expect(stored).not.toContain(credentials.client_secret);
     expect(stored).not.toContain(refreshed.data.client_secret);
     expect(dev.problems()).toEqual([]);
+  });
+
+  it("routes every /api/v2/applications operation of the contract and documents it on the sidecar's /docs/portal/json", async () => {
+    const { cookie } = await signedIn(t);
+    const operations = contract.operations.filter(({ template }) => template.startsWith('/api/v2/applications'));
+    expect(operations.length).toBe(17);
+    const misses: string[] = [];
+    for (const { method, template } of operations) {
+      const response = await t.call({ method: method as 'GET', url: template.replace(/\{[^}]+\}/g, UNKNOWN_ID), headers: { cookie } });
+      if (response.statusCode === 404 && String(response.json().detail).startsWith('no route for')) misses.push(`${method} ${template}`);
+    }
+    expect(misses).toEqual([]);
+    const documented = (await t.sidecar.app.inject({ url: '/docs/portal/json' })).json() as { paths: Record<string, Record<string, unknown>> };
+    const missing = operations.filter(({ method, template }) => documented.paths[template]?.[method.toLowerCase()] === undefined);
+    expect(missing).toEqual([]);
   });
 
   it('returns 204 for a deletion the IdP refuses for now: the application is gone from the portal at once, its client deleted later', async () => {
