@@ -178,6 +178,8 @@ describe.each(testDatabases)("applications through Kong's portal SDK (Applicatio
     const stored = await t.sidecar.database.rawContents();
     expect(stored).not.toContain(credentials.client_secret);
     expect(stored).not.toContain(refreshed.data.client_secret);
+    expect(t.sidecar.logs()).not.toContain(credentials.client_secret);
+    expect(t.sidecar.logs()).not.toContain(refreshed.data.client_secret);
     expect(dev.problems()).toEqual([]);
   });
 
@@ -246,6 +248,7 @@ describe.each(testDatabases)("applications through Kong's portal SDK (Applicatio
 
     expect(occurrences([...dev.seen, ...other.seen], secret)).toBe(0);
     expect(await t.sidecar.database.rawContents()).not.toContain(secret);
+    expect(t.sidecar.logs()).not.toContain(secret);
     expect([...dev.problems(), ...other.problems()]).toEqual([]);
   });
 });
