@@ -40,8 +40,8 @@ const SECURITY_SCHEMES = {
   portalAccessToken: { type: 'apiKey', in: 'cookie', name: 'portal_session', description: 'the session of POST /api/v2/developer/authenticate' },
 } as const;
 
-/** Request parts that can hold a session id or a password: censored in every log line. */
-const REDACTED = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'req.body'];
+/** Request parts that can hold a session id, a password or a client secret: censored in every log line. */
+const REDACTED = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'req.headers["idempotency-key"]', 'req.body'];
 
 /**
  * The portal's listener: only `/api/v2` (and, with the pages, the portal's pages and assets). It shares the

@@ -172,6 +172,15 @@ describe.each(testDatabases)("applications through Kong's portal SDK (Applicatio
     expect((await okta.dcr.request('GET', `/${credentials.client_id}`)).status).toBe(401);
     expect((await okta.tokenResponse(credentials.client_id, refreshed.data.client_secret)).status).toBe(401);
 
+    // Every change is the developer's in the audit trail, from the portal client's address.
+    const audit = (await t.sidecar.admin({ url: `/v2/audit-events?filter[application_id]=${id}&page[size]=100` })).json();
+    const actions = audit.data.map((event: { action: string }) => event.action);
+    expect(actions).toEqual(expect.arrayContaining(['application.created', 'application.updated', 'registration.requested', 'registration.withdrawn', 'application.deleted']));
+    const developers = audit.data.filter((event: { action: string }) => event.action !== 'registration.approved');
+    expect(new Set(developers.map((event: { actor: object }) => JSON.stringify(event.actor)))).toEqual(
+      new Set([JSON.stringify({ type: 'developer', id: developers[0].actor.id, address: '127.0.0.1' })]),
+    );
+
     // Each secret is in exactly one response: its creation's, or its refresh's; and nowhere in the database.
     expect(occurrences(dev.seen, credentials.client_secret)).toBe(1);
     expect(occurrences(dev.seen, refreshed.data.client_secret)).toBe(1);
