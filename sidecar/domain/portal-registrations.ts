@@ -46,12 +46,14 @@ export function portalRegistrationService(
   return {
     async list(developer: Developer, applicationId: string, query: RegistrationListQuery): Promise<ListBody<PortalRegistration>> {
       const application = await own(developer, applicationId);
+      const versionName = query['filter[product_version_name][eq]'] ?? query['filter[product_version_name]'];
       const filter = {
         id: query['filter[id][eq]'] ?? query['filter[id]'],
         status: query['filter[status][eq]'] ?? query['filter[status]'],
         api_name: query['filter[product_name][eq]'] ?? query['filter[product_name]'],
         api_name_contains: query['filter[product_name][contains]'],
-        api_version: query['filter[product_version_name][eq]'] ?? query['filter[product_version_name]'],
+        // The name of a version the API does not have is ours: it names the APIs without one.
+        api_version: versionName === versionNameOf({ version: null }) ? null : versionName,
         api_version_contains: query['filter[product_version_name][contains]'],
       };
       return listPage(query, (page) => store.portalViews.applicationRegistrations(application.id, page, filter), presentPortalRegistration);

@@ -29,7 +29,8 @@ export interface ApiRegistrationFilter {
   status?: RegistrationStatus | undefined;
   api_name?: string | undefined;
   api_name_contains?: string | undefined;
-  api_version?: string | undefined;
+  /** null: only APIs without a version. */
+  api_version?: string | null | undefined;
   api_version_contains?: string | undefined;
 }
 
@@ -84,7 +85,8 @@ export function portalViewRepository(ctx: StoreContext) {
     let base = registrations(filter).where('r.application_id', '=', applicationId);
     if (filter.api_name !== undefined) base = base.where('a.name', '=', filter.api_name);
     if (filter.api_name_contains !== undefined) base = base.where(containsText('a.name', filter.api_name_contains));
-    if (filter.api_version !== undefined) base = base.where('a.version', '=', filter.api_version);
+    if (filter.api_version === null) base = base.where('a.version', 'is', null);
+    else if (filter.api_version !== undefined) base = base.where('a.version', '=', filter.api_version);
     if (filter.api_version_contains !== undefined) base = base.where(containsText('a.version', filter.api_version_contains));
     return base;
   };

@@ -254,6 +254,9 @@ describe.each(testDatabases)("applications through Kong's portal SDK (Applicatio
       createRegistrationPayload: { product_version_id: selfDemo },
     });
     expect(registration.data).toMatchObject({ status: 'approved', product_name: 'self-demo', product_version_name: 'unversioned' });
+    const byVersion = (name: string) =>
+      dev.registrations.listApplicationRegistrations({ applicationId: created.data.id, filterProductVersionNameEq: name }).then((r) => r.data.meta.page.total);
+    expect([await byVersion('unversioned'), await byVersion('1.0.0')]).toEqual([1, 0]);
 
     expect(occurrences([...dev.seen, ...other.seen], secret)).toBe(0);
     expect(await t.sidecar.database.rawContents()).not.toContain(secret);
