@@ -64,6 +64,7 @@ export function presentAuthStrategy(strategy: AuthStrategy): PortalAuthStrategy 
     id: strategy.id,
     name: strategy.display_name,
     credential_type: credentialTypeOf(strategy),
+    // Unset, the plugin takes both: a token from the client_credentials grant, presented as a bearer.
     auth_methods: oidc.auth_methods ?? ['client_credentials', 'bearer'],
     available_scopes: oidc.scopes ?? [],
   };
@@ -102,9 +103,18 @@ function presentProduct({ api, publication }: PublishedProduct): Product {
   };
 }
 
+/** A document that does not parse is still served as it is (`/spec`); it has no operations to list. */
+function parsed(content: string): unknown {
+  try {
+    return parse(content);
+  } catch {
+    return null;
+  }
+}
+
 /** Every operation of an OpenAPI document (JSON or YAML); a document without `paths` has none. */
 function operationsOf(content: string): SpecOperation[] {
-  const document = parse(content) as { paths?: Record<string, Record<string, Record<string, unknown>> | null> } | null;
+  const document = parsed(content) as { paths?: Record<string, Record<string, Record<string, unknown>> | null> } | null;
   return Object.entries(document?.paths ?? {}).flatMap(([path, item]) =>
     HTTP_METHODS.filter((method) => typeof item?.[method] === 'object' && item[method] !== null).map((method) => {
       const operation = (item as Record<string, Record<string, unknown>>)[method] as Record<string, unknown>;

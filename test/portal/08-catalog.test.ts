@@ -223,6 +223,18 @@ describe.each(testDatabases)('the portal catalog (Portal API v2 products, search
     }
   });
 
+  it('serves a document that does not parse as it is, with no operations to list', async () => {
+    const broken = await createApi({ name: 'broken', spec_content: 'paths: [unclosed' });
+    await publish(broken, { visibility: 'private' });
+    try {
+      expect((await asDeveloper(`/api/v2/products/${broken}/versions/${broken}/spec`)).json()).toEqual({ api_type: 'openapi', content: 'paths: [unclosed' });
+      expect((await asDeveloper(`/api/v2/products/${broken}/versions/${broken}/spec/operations`)).json()).toEqual({ api_type: 'openapi', operations: [] });
+    } finally {
+      expect((await t.sidecar.admin({ method: 'DELETE', url: `/v3/apis/${broken}/publications/${PORTAL.id}` })).statusCode).toBe(204);
+    }
+    expect((await asDeveloper(`/api/v2/products/${broken}`)).statusCode).toBe(404);
+  });
+
   it('has no documents: an empty list for a visible product, 404 for a document id or a product out of sight', async () => {
     expect((await call({ url: `/api/v2/products/${demo}/documents` })).json()).toEqual({ data: [], meta: { page: { number: 1, size: 10, total: 0 } } });
     const tree = await call({ url: `/api/v2/products/${demo}/documents`, headers: { accept: 'application/vnd.konnect.document-tree+json' } });
