@@ -149,7 +149,7 @@ describe.each(testDatabases)('portal pages in Chromium on %s', (_name, createDat
 
     const appId = new URL(detailsUrl).pathname.split('/')[2]!;
     const { developer } = (await site.portal.sidecar.store.developers.findWithPasswordByEmail(email))!;
-    await site.portal.sidecar.app.domain.registrations.request(developer, appId, { service: 'demo' }, developerActor(developer.id, '127.0.0.1'));
+    await site.portal.sidecar.app.useCases.registrations.request(developer, appId, { service: 'demo' }, developerActor(developer.id, '127.0.0.1'));
     await page.reload();
     expect(await page.locator('td .badge-pending').textContent()).toBe('pending');
     await submit(page, 'Withdraw demo');
