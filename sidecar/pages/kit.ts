@@ -82,6 +82,10 @@ export async function registerPageKit(app: FastifyInstance, face: PageFace): Pro
   await app.register(view, { engine: { eta }, root: VIEWS_ROOT, viewExt: 'eta', production: true });
   await app.register(fastifyStatic, { root: ASSETS_DIR, prefix: face.assetPrefix, decorateReply: false, index: false, maxAge: '1h' });
   addSecurityHeaders(app);
+  // Pages are no API operations: the face's OpenAPI document leaves them out.
+  app.addHook('onRoute', (route) => {
+    route.schema = { ...route.schema, hide: true };
+  });
   const csrf = formCsrf(face);
 
   app.decorateReply('page', async function page(this: FastifyReply, template: string, data = {}, options: PageOptions = {}) {

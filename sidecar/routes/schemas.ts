@@ -10,6 +10,7 @@ export const ProblemSchema = Type.Object(
     detail: Type.String(),
     invalid_parameters: Type.Optional(Type.Array(Type.Object({ field: Type.String(), reason: Type.String() }))),
     idp_error: Type.Optional(Type.Object({ error: Type.String(), error_description: Type.String() })),
+    instance: Type.Optional(Type.String({ description: 'the portal\'s: kong:trace:<request id>, the request\'s log lines' })),
   },
   { $id: 'Problem' },
 );
@@ -41,6 +42,8 @@ export interface OperationSpec {
   headers?: TSchema;
   /** The success responses. */
   response: Record<number, TSchema>;
+  /** Without an access check: the security requirements it documents (default: none). */
+  security?: Record<string, string[]>[];
   /** Error statuses beyond those that follow from the spec (400 with input, 401/403 with access). */
   errors?: ErrorStatus[];
 }
@@ -63,7 +66,7 @@ export function operation(access: Access | undefined, spec: OperationSpec) {
       summary,
       ...(description && { description }),
       tags,
-      security: access?.security ?? [],
+      security: access?.security ?? spec.security ?? [],
       ...(params && { params }),
       ...(querystring && { querystring }),
       ...(body && { body }),

@@ -9,6 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { CONTENT_SECURITY_POLICY } from '../../sidecar/pages/security-headers';
+import { developerActor } from '../../sidecar/store/audit';
 import { expectAccessible, launchChromium, openWatchedPage, seriousAxeViolations, type WatchedPage } from '../support/browser';
 import { newEmail, PASSWORD } from '../support/portal-journey';
 import { type PortalPages, createApp, signIn, signUp, startPortalPages, submit } from '../support/portal-pages';
@@ -116,10 +117,10 @@ describe.each(testDatabases)('portal pages in Chromium on %s', (_name, createDat
     await jane.close();
   });
 
-  it('refreshes the secret after a confirmation step (shown once, no-store) and deletes the application after its confirmation step', async () => {
+  it('refreshes the secret after a confirmation step (shown once, no-store), edits the name and description, withdraws a registration and deletes the application, each destructive step confirmed', async () => {
     const jane = await person();
     const { page } = jane;
-    await signedUpAndIn(jane);
+    const email = await signedUpAndIn(jane);
     const first = await createApp(page, site.url, { name: 'rotating-app' });
     await page.getByRole('link', { name: 'Proceed' }).click();
     await page.waitForLoadState('load');
@@ -138,6 +139,24 @@ describe.each(testDatabases)('portal pages in Chromium on %s', (_name, createDat
     await page.waitForLoadState('load');
     expect(await html(page)).not.toContain(secret!);
     expect(await page.getByText('Client Secret refreshed').isVisible()).toBe(true);
+
+    await page.getByLabel('Name', { exact: true }).fill('renamed-app');
+    await page.getByLabel('Description', { exact: true }).fill('Now with a description');
+    await submit(page, 'Save');
+    expect(await page.getByRole('heading', { name: 'renamed-app', level: 1 }).isVisible()).toBe(true);
+    expect(await page.getByText('Now with a description').first().isVisible()).toBe(true);
+    expect(await page.getByText('Details changed').isVisible()).toBe(true);
+
+    const appId = new URL(detailsUrl).pathname.split('/')[2]!;
+    const { developer } = (await site.portal.sidecar.store.developers.findWithPasswordByEmail(email))!;
+    await site.portal.sidecar.app.useCases.registrations.request(developer, appId, { service: 'demo' }, developerActor(developer.id, '127.0.0.1'));
+    await page.reload();
+    expect(await page.locator('td .badge-pending').textContent()).toBe('pending');
+    await submit(page, 'Withdraw demo');
+    expect(await page.getByRole('heading', { name: 'Withdraw registration?' }).isVisible()).toBe(true);
+    await submit(page, 'Withdraw');
+    expect(await page.getByText('The registration is withdrawn.').isVisible()).toBe(true);
+    expect(await page.getByText('This application is not registered for any API yet').isVisible()).toBe(true);
 
     await submit(page, 'Delete');
     expect(await page.getByRole('heading', { name: 'Delete application?' }).isVisible()).toBe(true);

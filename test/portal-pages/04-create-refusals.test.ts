@@ -93,4 +93,34 @@ describe('Create New Application refusals and proof in Chromium', () => {
     expect(await page.getByRole('button', { name: 'Refresh secret' }).count()).toBe(0);
     expect(problems().filter((problem) => !/status of 400/.test(problem))).toEqual([]);
   });
+
+  it('creates an application with the keyboard alone, each focused control outlined', async () => {
+    const { page, problems } = await signedIn();
+    /** Tabs until the element matching `selector` has focus; its outline must show. */
+    const tabTo = async (selector: string) => {
+      for (let presses = 0; presses < 25; presses++) {
+        await page.keyboard.press('Tab');
+        if (await page.locator(selector).evaluate((element) => element === element.ownerDocument.activeElement)) {
+          expect(await page.evaluate('getComputedStyle(document.activeElement).outlineStyle')).not.toBe('none');
+          return;
+        }
+      }
+      throw new Error(`${selector} never got the focus`);
+    };
+    await tabTo('#field-name');
+    await page.keyboard.type('keyboard-app');
+    await tabTo('#field-description');
+    await page.keyboard.type('Typed, not clicked');
+    await tabTo('#field-auth_strategy_id');
+    // The strategies in name order: "Existing Okta clients" first, then "Okta client credentials".
+    await page.keyboard.press('ArrowDown');
+    expect(await page.locator('#field-auth_strategy_id').inputValue()).toBe(site.strategyId);
+    await tabTo('button[type="submit"]:text("Create")');
+    await Promise.all([page.waitForURL(`${site.url}/apps`), page.keyboard.press('Enter')]);
+    expect(await page.getByRole('heading', { name: 'Application created' }).isVisible()).toBe(true);
+    await tabTo('a:text("Proceed")');
+    await Promise.all([page.waitForURL(/\/apps\/[0-9a-f-]{36}$/), page.keyboard.press('Enter')]);
+    expect(await page.getByRole('heading', { name: 'keyboard-app', level: 1 }).isVisible()).toBe(true);
+    expect(problems()).toEqual([]);
+  });
 });

@@ -48,7 +48,7 @@ it('writes the portal pages to docs/img/portal-*.png', async () => {
   // Access requested and approved, as the APIs pages and the console do it: the details show a registration.
   const appId = new URL(await page.getByRole('link', { name: 'Proceed' }).getAttribute('href') ?? '', site.url).pathname.split('/')[2]!;
   const { developer } = (await site.portal.sidecar.store.developers.findWithPasswordByEmail('dana@example.com'))!;
-  const registration = await site.portal.sidecar.app.domain.registrations.request(developer, appId, { service: 'demo' }, developerActor(developer.id, '127.0.0.1'));
+  const registration = await site.portal.sidecar.app.useCases.registrations.request(developer, appId, { service: 'demo' }, developerActor(developer.id, '127.0.0.1'));
   await site.portal.sidecar.admin({ method: 'PATCH', url: `/v2/applications/${appId}/registrations/${registration.id}`, payload: { status: 'approved' } });
   await page.getByRole('link', { name: 'Proceed' }).click();
   await page.waitForLoadState('load');
