@@ -48,7 +48,9 @@ describe.each(testDatabases)('admin console pages through fastify.inject on %s',
     const session = await t.sidecar.store.sessions.find(hashToken(id), 'console');
     expect(session).toMatchObject({ face: 'console', developerId: null, adminId: expect.stringMatching(/^admin-[0-9a-f]{16}$/) });
     expect(await t.sidecar.store.sessions.find(hashToken(id), 'portal')).toBeUndefined();
-    expect(await t.sidecar.database.rawContents()).not.toContain(id);
+    const stored = await t.sidecar.database.rawContents();
+    expect(stored).not.toContain(id);
+    expect(stored).not.toContain(t.sidecar.adminToken);
   });
 
   it.each(CONSOLE_PAGES)('returns 200 for %s (%s) with the CSP, its navigation, and every name as inert text', async (heading, path) => {
