@@ -102,6 +102,8 @@ describe.each(testDatabases)('admin console pages through fastify.inject on %s',
     const events = (await t.sidecar.store.audit.list({ number: 1, size: 100 }, { resource_id: registrationId })).items;
     expect(events.map((e) => e.action)).toEqual(['registration.requested', 'registration.approved', 'registration.revoked']);
     expect(events[2]!.actor).toEqual({ type: 'admin', id: expect.stringMatching(/^admin-[0-9a-f]{16}$/), address: '127.0.0.1' });
+    const log = (await browser.get('/admin/audit')).body;
+    expect(/<td data-label="Action"><code>([^<]+)<\/code>/.exec(log)?.[1]).toBe('registration.revoked');
   });
 
   it('suspends a developer only from the confirmation step, which names them as text', async () => {
