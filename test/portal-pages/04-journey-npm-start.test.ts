@@ -6,8 +6,9 @@
  * `Basic CLIENT_ID:CLIENT_SECRET`); Refresh secret; a suspended developer is refused and a reinstated one is let
  * through again; Delete, then refused; then, with demo published with a self-managed strategy (in the console, with
  * an OpenAPI document whose strings hold script, rendered inert), an app of a client the developer holds, proved by
- * its secret (a wrong one refused in the IdP's words). Refusals: another developer's app by URL is 404; repeated failed sign-ins are 429 in the browser; a form posted from
- * a page on another port of 127.0.0.1 with the victim's cookies is refused. axe-core on every page; no console
+ * its secret (a wrong one refused in the IdP's words). Refusals: another developer's app by URL is 404; repeated
+ * failed sign-ins are 429 in the browser; a form posted from a page on another port of 127.0.0.1 with the victim's
+ * cookies is refused. axe-core on every page; no console
  * error, CSP violation, dialog or request leaving loopback anywhere.
  *
  * Binds the stack's fixed ports: run it under `flock /tmp/e2e.lock`, after `npm run build`.
