@@ -42,6 +42,8 @@ import { dcrProviderRoutes } from './routes/dcr-providers';
 import { developerRoutes } from './routes/developers';
 import { healthRoutes } from './routes/health';
 import { internalRoutes } from './routes/internal';
+import { portalOpenApiDocument } from './portal/app';
+import { portalDocsRoutes } from './routes/portal-docs';
 import { portalRoutes } from './routes/portals';
 import { portalDeveloperRoutes } from './routes/portal-developers';
 import { reconcileRoutes } from './routes/reconcile';
@@ -188,6 +190,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const audit = auditService(store, applications);
   const reconcile = reconciler(store, providers, clientNamePrefix);
 
+  await app.register(portalDocsRoutes(await portalOpenApiDocument({ store, accounts: options.accounts, domain: { applications, registrations } })));
   await app.register(healthRoutes(() => store.ping(), metrics));
   await app.register(dcrProviderRoutes(providers, Object.keys(drivers), access.admin));
   await app.register(authStrategyRoutes(strategies, access.admin));

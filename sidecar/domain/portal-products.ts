@@ -18,6 +18,8 @@ import type {
   SpecDocument,
   SpecOperation,
   SpecOperations,
+  VersionApplication,
+  VersionApplicationsQuery,
 } from './shapes/portal-products';
 
 /**
@@ -61,6 +63,7 @@ export function presentAuthStrategy(strategy: AuthStrategy): PortalAuthStrategy 
     id: strategy.id,
     name: strategy.display_name,
     credential_type: credentialTypeOf(strategy),
+    // Unset, the plugin takes both: a token from the client_credentials grant, presented as a bearer.
     auth_methods: oidc.auth_methods ?? ['client_credentials', 'bearer'],
     available_scopes: oidc.scopes ?? [],
   };
@@ -99,9 +102,18 @@ function presentProduct({ api, publication }: PublishedProduct): Product {
   };
 }
 
+/** A document that does not parse is still served as it is (`/spec`); it has no operations to list. */
+function parsed(content: string): unknown {
+  try {
+    return parse(content);
+  } catch {
+    return null;
+  }
+}
+
 /** Every operation of an OpenAPI document (JSON or YAML); a document without `paths` has none. */
 function operationsOf(content: string): SpecOperation[] {
-  const document = parse(content) as { paths?: Record<string, Record<string, Record<string, unknown>> | null> } | null;
+  const document = parsed(content) as { paths?: Record<string, Record<string, Record<string, unknown>> | null> } | null;
   return Object.entries(document?.paths ?? {}).flatMap(([path, item]) =>
     HTTP_METHODS.filter((method) => typeof item?.[method] === 'object' && item[method] !== null).map((method) => {
       const operation = (item as Record<string, Record<string, unknown>>)[method] as Record<string, unknown>;
@@ -223,6 +235,49 @@ export function portalProducts(store: Store) {
         request,
         total,
       );
+    },
+    /**
+     * The developer's applications with their registration for the version: any status by default, only those
+     * without one when `unregistered`. Applications being deleted are left out.
+     */
+    async applicationsOfVersion(productId: string, versionId: string, query: VersionApplicationsQuery, developer: Developer): Promise<ListBody<VersionApplication>> {
+      const { service } = await version(productId, versionId, developer);
+      const name = query['filter[name][eq]'] ?? query['filter[name]'];
+      const contains = query['filter[name][contains]']?.toLowerCase();
+      const status = query['filter[status][eq]'] ?? query['filter[status]'];
+      const strategyId = query['filter[auth_strategy_id][eq]'] ?? query['filter[auth_strategy_id]'];
+      const applications = (await store.applications.listAllOfDeveloper(developer.id)).filter(
+        (a) =>
+          a.status !== 'pending_deletion' &&
+          (name === undefined || a.name === name) &&
+          (contains === undefined || a.name.toLowerCase().includes(contains)) &&
+          (strategyId === undefined || a.auth_strategy_id === strategyId),
+      );
+      const rows = await Promise.all(
+        applications.map(async (application) => ({ application, registration: await store.registrations.ofService(application.id, service) })),
+      );
+      const matching = rows.filter(({ registration }) =>
+        query.unregistered === true ? registration === undefined : registration !== undefined && (status === undefined || registration.status === status),
+      );
+      const request = pageRequest(query);
+      const shown = matching.slice((request.number - 1) * request.size, request.number * request.size);
+      const data = await Promise.all(
+        shown.map(async ({ application, registration }) => {
+          // Applications reference their strategy (a foreign key): it exists.
+          const strategy = (await store.strategies.get(application.auth_strategy_id)) as AuthStrategy;
+          const { available_scopes: _scopes, ...authStrategy } = presentAuthStrategy(strategy);
+          return {
+            id: application.id,
+            name: application.name,
+            registration_id: registration?.id ?? null,
+            registration_status: registration?.status ?? null,
+            auth_strategy: authStrategy,
+            created_at: application.created_at,
+            updated_at: application.updated_at,
+          };
+        }),
+      );
+      return listOf(data, request, matching.length);
     },
     /** The strategies of the published APIs, as applications choose one. */
     async authStrategies(query: AuthStrategyListQuery): Promise<ListBody<PortalAuthStrategy>> {

@@ -39,22 +39,29 @@ export const Product = Type.Object({
 export type Product = Static<typeof Product>;
 export const ProductList = ListOf(Product);
 
-export const RegistrationConfiguration = Type.Object({
+/** The contract's PortalAuthStrategy, client-credentials form (the only kind the sidecar has). */
+export const PortalAuthStrategy = Type.Object({
   id: Uuid,
   name: Type.String(),
   credential_type: CredentialType,
   auth_methods: Type.Array(Type.String()),
   available_scopes: Type.Array(Type.String()),
-  registration_enabled: Type.Boolean(),
-  registration_auto_approve: Type.Boolean(),
 });
+export type PortalAuthStrategy = Static<typeof PortalAuthStrategy>;
+export const PortalAuthStrategyList = ListOf(PortalAuthStrategy);
+
+/** How the version takes registrations: its auth strategy, with the publication's effective auto-approve. */
+export const RegistrationConfiguration = Type.Composite([
+  PortalAuthStrategy,
+  Type.Object({ registration_enabled: Type.Boolean(), registration_auto_approve: Type.Boolean() }),
+]);
 export type RegistrationConfiguration = Static<typeof RegistrationConfiguration>;
 
 export const ProductVersion = Type.Object({
   id: Uuid,
   created_at: Timestamp,
   updated_at: Timestamp,
-  name: Type.String({ description: "the API's version ('v1' when it has none)" }),
+  name: Type.String({ description: "the API's version ('unversioned' when it has none)" }),
   deprecated: Type.Boolean(),
   registration_configs: Type.Array(RegistrationConfiguration),
 });
@@ -76,33 +83,7 @@ export type SpecOperation = Static<typeof SpecOperation>;
 export const SpecOperations = Type.Object({ api_type: Type.Literal('openapi'), operations: Type.Array(SpecOperation) });
 export type SpecOperations = Static<typeof SpecOperations>;
 
-/** The contract's PortalAuthStrategy, client-credentials form (the only kind the sidecar has). */
-export const PortalAuthStrategy = Type.Object({
-  id: Uuid,
-  name: Type.String(),
-  credential_type: CredentialType,
-  auth_methods: Type.Array(Type.String()),
-  available_scopes: Type.Array(Type.String()),
-});
-export type PortalAuthStrategy = Static<typeof PortalAuthStrategy>;
-export const PortalAuthStrategyList = ListOf(PortalAuthStrategy);
-
 /** Konnect's list filters: `filter[x]` and `filter[x][eq]` are equality, `filter[x][contains]` a case-blind substring. */
-export const ProductListQuery = Type.Composite([
-  PageQuery,
-  Type.Object({
-    'filter[name]': Filter('name equals'),
-    'filter[name][eq]': Filter('name equals'),
-    'filter[name][contains]': Filter('name contains'),
-    'filter[description]': Filter('description equals', 2000),
-    'filter[description][eq]': Filter('description equals', 2000),
-    'filter[description][contains]': Filter('description contains', 2000),
-    'filter[id]': Type.Optional(Uuid),
-    'filter[id][eq]': Type.Optional(Uuid),
-  }),
-]);
-export type ProductListQuery = Static<typeof ProductListQuery>;
-
 export const NameListQuery = Type.Composite([
   PageQuery,
   Type.Object({
@@ -112,6 +93,18 @@ export const NameListQuery = Type.Composite([
   }),
 ]);
 export type NameListQuery = Static<typeof NameListQuery>;
+
+export const ProductListQuery = Type.Composite([
+  NameListQuery,
+  Type.Object({
+    'filter[description]': Filter('description equals', 2000),
+    'filter[description][eq]': Filter('description equals', 2000),
+    'filter[description][contains]': Filter('description contains', 2000),
+    'filter[id]': Type.Optional(Uuid),
+    'filter[id][eq]': Type.Optional(Uuid),
+  }),
+]);
+export type ProductListQuery = Static<typeof ProductListQuery>;
 
 export const AuthStrategyListQuery = Type.Composite([
   NameListQuery,
@@ -134,22 +127,42 @@ export const SearchQuery = Type.Composite([
 ]);
 export type SearchQuery = Static<typeof SearchQuery>;
 
-export const CatalogEntry = Type.Object({
-  index: Type.Literal('product-catalog'),
-  source: Type.Object({
-    id: Uuid,
-    name: Type.Union([Type.String(), Type.Null()]),
-    description: Type.Union([Type.String(), Type.Null()]),
-    created_at: Timestamp,
-    updated_at: Timestamp,
-    document_count: Type.Integer(),
-    version_count: Type.Integer(),
-    latest_version: LatestVersion,
-    public_labels: Type.Record(Type.String(), Type.String()),
-  }),
-});
+/** A search hit: the product as the catalog lists it. */
+export const CatalogEntry = Type.Object({ index: Type.Literal('product-catalog'), source: Product });
 export type CatalogEntry = Static<typeof CatalogEntry>;
 export const SearchResults = ListOf(CatalogEntry);
 
 /** A portal without documents: every product's document list is empty (no item shape to declare). */
 export const DocumentList = ListOf(Type.Tuple([]));
+
+export const ProductActions = Type.Object({
+  actions: Type.Object({ view: Type.Boolean(), register: Type.Boolean(), view_documentation: Type.Boolean() }),
+});
+export type ProductActions = Static<typeof ProductActions>;
+
+const RegistrationStatus = Type.Union([Type.Literal('approved'), Type.Literal('pending'), Type.Literal('rejected'), Type.Literal('revoked')]);
+
+export const VersionApplicationsQuery = Type.Composite([
+  NameListQuery,
+  Type.Object({
+    'filter[status]': Type.Optional(RegistrationStatus),
+    'filter[status][eq]': Type.Optional(RegistrationStatus),
+    'filter[auth_strategy_id]': Type.Optional(Uuid),
+    'filter[auth_strategy_id][eq]': Type.Optional(Uuid),
+    unregistered: Type.Optional(Type.Boolean({ description: 'true: only the applications without a registration for the version' })),
+  }),
+]);
+export type VersionApplicationsQuery = Static<typeof VersionApplicationsQuery>;
+
+/** One of the developer's applications, and its registration for the version (if any). */
+export const VersionApplication = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  registration_id: Type.Union([Uuid, Type.Null()]),
+  registration_status: Type.Union([RegistrationStatus, Type.Null()]),
+  auth_strategy: Type.Omit(PortalAuthStrategy, ['available_scopes']),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+});
+export type VersionApplication = Static<typeof VersionApplication>;
+export const VersionApplicationList = ListOf(VersionApplication);
