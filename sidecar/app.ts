@@ -84,6 +84,11 @@ export interface AppOptions {
   logLevel?: string;
 }
 
+export interface ApplicationUseCases {
+  applications: ApplicationService;
+  registrations: RegistrationService;
+}
+
 /** Header and body paths that can hold a secret: censored in every log line even if something logs them. */
 const REDACTED = [
   'req.headers.authorization',
@@ -100,20 +105,14 @@ const SECURITY_SCHEMES = {
   gateway: { type: 'http', scheme: 'bearer', description: 'the gateway token (SIDECAR_GATEWAY_TOKEN), for the gateway plugin' },
 } as const;
 
-/** The use cases the portal's listener shares with this one (one set per process: one creation limit, one deletion queue). */
-export interface SidecarDomain {
-  applications: ApplicationService;
-  registrations: RegistrationService;
-}
-
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The use cases the portal's listener is built with. */
-    domain: SidecarDomain;
     /** The application deletion use case (tests run retry passes through it). */
     deletion: ApplicationDeletion;
     /** The checks of registrations that got no answer (tests run passes through it). */
     lateRegistrations: LateRegistrationCleanup;
+    /** The application use cases, which the portal's listener serves too (in Portal API v2 shapes). */
+    useCases: ApplicationUseCases;
   }
 }
 
@@ -190,13 +189,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const audit = auditService(store, applications);
   const reconcile = reconciler(store, providers, clientNamePrefix);
 
-  await app.register(portalDocsRoutes(await portalOpenApiDocument({ store, accounts: options.accounts, domain: { applications, registrations } })));
   await app.register(healthRoutes(() => store.ping(), metrics));
   await app.register(dcrProviderRoutes(providers, Object.keys(drivers), access.admin));
   await app.register(authStrategyRoutes(strategies, access.admin));
   await app.register(developerRoutes(developers, access.admin));
   await app.register(portalDeveloperRoutes(accounts.statuses, access.admin));
   await app.register(applicationRoutes(applications, access));
+  const useCases = { applications, registrations };
+  await app.register(portalDocsRoutes(await portalOpenApiDocument({ store, accounts: options.accounts, useCases })));
   await app.register(registrationRoutes(registrations, access));
   await app.register(catalogRoutes(catalog, access.admin));
   await app.register(portalRoutes(portalService(store, registrations, options.accounts.settings), access.admin));
@@ -236,7 +236,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     app.addHook('onClose', async () => stop());
   }
   app.decorate('deletion', deletion);
-  app.decorate('domain', { applications, registrations });
   app.decorate('lateRegistrations', lateRegistrations);
+  app.decorate('useCases', useCases);
   return app;
 }

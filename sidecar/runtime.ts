@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { AppOptions, SidecarDomain } from './app';
+import type { AppOptions, ApplicationUseCases } from './app';
 import type { SidecarConfig } from './config';
 import { DEFAULTS } from './defaults';
 import { createCipher, encryptionKey } from './crypto/cipher';
@@ -46,10 +46,10 @@ function accountOptionsFrom(config: SidecarConfig): AccountOptions {
 }
 
 /** The portal listener's options the configuration describes. */
-export function portalOptionsFrom(config: SidecarConfig, store: Store, domain: SidecarDomain): PortalAppOptions {
+export function portalOptionsFrom(config: SidecarConfig, store: Store, useCases: ApplicationUseCases): PortalAppOptions {
   return {
     store,
-    domain,
+    useCases,
     accounts: accountOptionsFrom(config),
     allowedOrigins: config.portalAllowedOrigins,
     ...(config.portalGatewayUrl && { gatewayUrl: config.portalGatewayUrl }),

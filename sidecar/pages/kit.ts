@@ -39,6 +39,8 @@ export interface PageForm {
   template: string;
   /** What else the form's page needs (its choices), looked up again for the refused form. */
   data?(request: FastifyRequest): Promise<Record<string, unknown>>;
+  /** Statuses besides the usual ones that also show the form again (a mailed link's 404 and 410). */
+  alsoFor?: number[];
 }
 
 export interface PageOptions {
@@ -80,6 +82,10 @@ export async function registerPageKit(app: FastifyInstance, face: PageFace): Pro
   await app.register(view, { engine: { eta }, root: VIEWS_ROOT, viewExt: 'eta', production: true });
   await app.register(fastifyStatic, { root: ASSETS_DIR, prefix: face.assetPrefix, decorateReply: false, index: false, maxAge: '1h' });
   addSecurityHeaders(app);
+  // Pages are no API operations: the face's OpenAPI document leaves them out.
+  app.addHook('onRoute', (route) => {
+    route.schema = { ...route.schema, hide: true };
+  });
   const csrf = formCsrf(face);
 
   app.decorateReply('page', async function page(this: FastifyReply, template: string, data = {}, options: PageOptions = {}) {
@@ -110,7 +116,7 @@ export async function registerPageKit(app: FastifyInstance, face: PageFace): Pro
     }
     if (error instanceof ProblemError && error.extras.retryAfter !== undefined) reply.header('retry-after', String(error.extras.retryAfter));
     const form = request.routeOptions.config.form;
-    if (form && !(error instanceof ForgedForm) && showsFormAgain(problem.status)) {
+    if (form && !(error instanceof ForgedForm) && (showsFormAgain(problem.status) || form.alsoFor?.includes(problem.status))) {
       const data = form.data ? await form.data(request) : {};
       const values = { ...echoedValues(request.params), ...echoedValues(request.body) };
       return reply.page(form.template, { ...data, values, errors: formErrorsOf(problem) }, { status: problem.status, form: true });

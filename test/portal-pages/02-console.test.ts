@@ -2,7 +2,7 @@ import { hashToken } from '../../sidecar/crypto/tokens';
 import { CONTENT_SECURITY_POLICY } from '../../sidecar/pages/security-headers';
 import { accountService } from '../../sidecar/domain/accounts';
 import { CONSOLE_PAGES, type TestConsole, injectBrowser, startTestConsole } from '../support/console';
-import { testDatabases } from '../support/sidecar-databases';
+import { sqliteTestDatabase, testDatabases } from '../support/sidecar-databases';
 
 /** The payload as it may appear on a page: escaped text, never markup. */
 const RAW_MARKUP = ['<img src=x', '<script>window.__xss'];
@@ -246,5 +246,24 @@ describe.each(testDatabases)('admin console pages through fastify.inject on %s',
       const body = (await browser.get(path)).body;
       for (const markup of RAW_MARKUP) expect(body).not.toContain(markup);
     }
+  });
+});
+
+describe('admin console sign-in limit behind a trusted proxy', () => {
+  let t: TestConsole;
+  beforeAll(async () => {
+    t = await startTestConsole(sqliteTestDatabase, 8080, { app: { trustedProxies: ['127.0.0.1'] } });
+  });
+  afterAll(() => t?.close());
+
+  it('counts failures per X-Forwarded-For client: one client limited (429), another through the same proxy still signs in', async () => {
+    const from = (client: string) => ({ 'x-forwarded-for': client });
+    const limited = injectBrowser(t);
+    await limited.get('/admin/sign-in');
+    for (const token of ['wrong-1', 'wrong-2']) expect((await limited.post('/admin/sign-in', { admin_token: token }, from('198.51.100.1'))).statusCode).toBe(401);
+    expect((await limited.post('/admin/sign-in', { admin_token: t.sidecar.adminToken }, from('198.51.100.1'))).statusCode).toBe(429);
+    const other = injectBrowser(t);
+    await other.get('/admin/sign-in');
+    expect((await other.post('/admin/sign-in', { admin_token: t.sidecar.adminToken }, from('198.51.100.2'))).statusCode).toBe(303);
   });
 });

@@ -108,8 +108,8 @@ describe.each(testDatabases)('sidecar secrets on %s', (_name, createDatabase) =>
   async function portalSecrets() {
     portal = await buildPortalApp({
       store: sidecar.store,
-      domain: sidecar.app.domain,
       accounts: sidecar.options.accounts,
+      useCases: sidecar.app.useCases,
       allowedOrigins: [],
       trustedProxies: [],
       logLevel: 'trace',

@@ -9,11 +9,12 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { AppOptions } from '../../sidecar/app';
 import { PORTAL } from '../../sidecar/defaults';
 import { accountService } from '../../sidecar/domain/accounts';
 import { type TestSidecar, startTestSidecar } from './sidecar-app';
 import type { TestDatabase } from './sidecar-databases';
-import { type TestDeveloper, selfManagedStrategy } from './sidecar-fixtures';
+import { type TestDeveloper, oktaStrategy, selfManagedStrategy } from './sidecar-fixtures';
 
 /** Markup and quotes that run script if a page ever inserts them as HTML. */
 export const XSS = `<img src=x onerror="window.__xss=1">"'<script>window.__xss=2</script>`;
@@ -31,6 +32,38 @@ export const CONSOLE_PAGES = [
 ] as const;
 
 const ISSUER = 'https://idp.example.com/oauth2/default';
+
+/** The seed's names: each carrying the XSS payload (the tests), or as people write them (the screenshots). */
+const NAMES = {
+  xss: {
+    pending: `Pending ${XSS}`,
+    pendingEmail: `pending-${process.pid}@example.com`,
+    approved: `Approved ${XSS}`,
+    approvedEmail: `approved-${process.pid}@example.com`,
+    app: `App ${XSS}`,
+    description: `Description ${XSS}`,
+    clientId: `console-${process.pid}`,
+    api: `Orders ${XSS}`,
+  },
+  plain: {
+    pending: 'Priya Patel',
+    pendingEmail: 'priya@example.com',
+    approvedEmail: 'dana@example.com',
+    clientId: '0oa1weatherapp7x2',
+    approved: 'Dana Developer',
+    app: 'Weather app',
+    description: 'Seven-day forecasts for the mobile app',
+    api: 'Create, list and track orders',
+  },
+};
+
+export interface ConsoleOptions {
+  names?: keyof typeof NAMES;
+  /** An Okta-compatible server to register a DCR provider at (the screenshots' reconcile and providers pages). */
+  okta?: { issuer: string; apiToken: string };
+  /** Options of the sidecar app beyond the console's origin and kong.yml. */
+  app?: Partial<AppOptions>;
+}
 
 /** A free port of loopback right now (for a console whose origin must be known before it listens). */
 export async function freePort(): Promise<number> {
@@ -57,7 +90,11 @@ export interface TestConsole {
 }
 
 /** A sidecar with its console at `origin` (a port it will listen on), its kong.yml and the seed. */
-export async function startTestConsole(createDatabase: () => Promise<TestDatabase>, port = 8080): Promise<TestConsole> {
+export async function startTestConsole(
+  createDatabase: () => Promise<TestDatabase>,
+  port = 8080,
+  options: ConsoleOptions = {},
+): Promise<TestConsole> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'console-'));
   const kongYml = path.join(dir, 'kong.yml');
   fs.writeFileSync(
@@ -76,10 +113,11 @@ export async function startTestConsole(createDatabase: () => Promise<TestDatabas
     ].join('\n'),
   );
   const origin = `http://127.0.0.1:${port}`;
-  const sidecar = await startTestSidecar({ consoleUrl: origin, kongDeclarativeConfig: kongYml }, createDatabase, {
+  const sidecar = await startTestSidecar({ consoleUrl: origin, kongDeclarativeConfig: kongYml, ...options.app }, createDatabase, {
     requireEmailVerification: false,
   });
-  const seed = await seedConsole(sidecar);
+  const seed = await seedConsole(sidecar, NAMES[options.names ?? 'xss']);
+  if (options.okta) await oktaStrategy(sidecar, options.okta);
   return {
     sidecar,
     origin,
@@ -96,15 +134,15 @@ function expectStatus(response: LightMyRequestResponse, status: number, what: st
   return response.json();
 }
 
-async function seedConsole(sidecar: TestSidecar): Promise<ConsoleSeed> {
+async function seedConsole(sidecar: TestSidecar, names: (typeof NAMES)['xss']): Promise<ConsoleSeed> {
   const accounts = accountService(sidecar.store, sidecar.options.accounts);
-  const pendingEmail = `pending-${process.pid}@example.com`;
-  await accounts.signUps.register({ email: pendingEmail, full_name: `Pending ${XSS}`, password: 'correct horse battery staple' }, '127.0.0.9');
+  const pendingEmail = names.pendingEmail;
+  await accounts.signUps.register({ email: pendingEmail, full_name: names.pending, password: 'correct horse battery staple' }, '127.0.0.9');
   const pending = (await sidecar.store.developers.findWithPasswordByEmail(pendingEmail))!.developer;
 
-  const approvedEmail = `approved-${process.pid}@example.com`;
+  const approvedEmail = names.approvedEmail;
   const created = expectStatus(
-    await sidecar.admin({ method: 'POST', url: '/v2/developers', payload: { email: approvedEmail, full_name: `Approved ${XSS}` } }),
+    await sidecar.admin({ method: 'POST', url: '/v2/developers', payload: { email: approvedEmail, full_name: names.approved } }),
     201,
     'create developer',
   );
@@ -116,13 +154,13 @@ async function seedConsole(sidecar: TestSidecar): Promise<ConsoleSeed> {
   };
 
   const strategyId = await selfManagedStrategy(sidecar, ISSUER);
-  const api = expectStatus(await sidecar.admin({ method: 'POST', url: '/v3/apis', payload: { name: 'orders', description: `Orders ${XSS}` } }), 201, 'create API');
+  const api = expectStatus(await sidecar.admin({ method: 'POST', url: '/v3/apis', payload: { name: 'orders', description: names.api } }), 201, 'create API');
   await sidecar.admin({ method: 'PUT', url: `/v3/apis/${api.id}/publications/${PORTAL.id}`, payload: { auth_strategy_ids: [strategyId], visibility: 'public' } });
   const application = expectStatus(
     await sidecar.admin({
       method: 'POST',
       url: `/v2/developers/${approved.id}/applications`,
-      payload: { name: `App ${XSS}`, description: `Description ${XSS}`, auth_strategy_id: strategyId, client_id: `console-${process.pid}-${Date.now()}` },
+      payload: { name: names.app, description: names.description, auth_strategy_id: strategyId, client_id: names.clientId },
     }),
     201,
     'claim application',

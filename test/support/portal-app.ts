@@ -30,8 +30,8 @@ export async function startTestPortal(
   const sidecar = await startTestSidecar({}, createDatabase, settings);
   const portal = await buildPortalApp({
     store: sidecar.store,
-    domain: sidecar.app.domain,
     accounts: sidecar.options.accounts,
+    useCases: sidecar.app.useCases,
     allowedOrigins: [],
     trustedProxies: [],
     ...(sidecar.options.logStream && { logStream: sidecar.options.logStream }),

@@ -15,6 +15,8 @@ import { noStore, signedInPage } from './signed-in';
 
 const T = '/portal/pages/templates';
 const form = (template: string) => ({ config: { form: { template: `${T}/${template}` } } });
+/** A form sent with a mailed link's token: an unknown, spent or expired link is told on the form. */
+const linkForm = (template: string) => ({ config: { form: { template: `${T}/${template}`, alsoFor: [404, 410] } } });
 const tokenQuery = { querystring: { type: 'object', properties: { token: { type: 'string', maxLength: 100 } } } } as const;
 
 /** Sign up, verify, sign in and out, passwords and the personal API token, as pages. */
@@ -31,7 +33,7 @@ export function accountPages(accounts: AccountService, cookie: SessionCookie) {
     app.get<{ Querystring: { token?: string } }>('/verify-email', { schema: tokenQuery }, async (request, reply) =>
       reply.page(`${T}/verify-email`, { values: { token: request.query.token ?? '' } }, { form: true }),
     );
-    app.post<{ Body: VerifyEmailRequest }>('/verify-email', { schema: { body: VerifyEmailRequest }, ...form('verify-email') }, async (request, reply) =>
+    app.post<{ Body: VerifyEmailRequest }>('/verify-email', { schema: { body: VerifyEmailRequest }, ...linkForm('verify-email') }, async (request, reply) =>
       reply.page(`${T}/email-verified`, { verified: await accounts.signUps.verifyEmail(request.body.token, request.ip), autoApprove: accounts.settings.autoApproveDevelopers }),
     );
 
@@ -59,7 +61,7 @@ export function accountPages(accounts: AccountService, cookie: SessionCookie) {
     app.get<{ Querystring: { token?: string } }>('/reset-password', { schema: tokenQuery }, async (request, reply) =>
       reply.page(`${T}/reset-password`, { values: { token: request.query.token ?? '' } }, { form: true }),
     );
-    app.post<{ Body: ResetPasswordRequest }>('/reset-password', { schema: { body: ResetPasswordRequest }, ...form('reset-password') }, async (request, reply) => {
+    app.post<{ Body: ResetPasswordRequest }>('/reset-password', { schema: { body: ResetPasswordRequest }, ...linkForm('reset-password') }, async (request, reply) => {
       await accounts.passwords.reset(request.body.token, request.body.password, request.ip);
       return reply.page(`${T}/password-reset`);
     });

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { SidecarDomain } from '../../app';
+import type { ApplicationUseCases } from '../../app';
 import type { AccountService } from '../../domain/accounts';
 import { apiPages } from '../../domain/api-pages';
 import { myApplications } from '../../domain/my-applications';
@@ -15,7 +15,7 @@ import { portalPageFace } from './face';
 
 export interface PortalPageParts {
   store: Store;
-  domain: SidecarDomain;
+  useCases: ApplicationUseCases;
   accounts: AccountService;
   cookie: SessionCookie;
   ownOrigin: string;
@@ -23,7 +23,7 @@ export interface PortalPageParts {
 }
 
 /** The developer portal's pages, in a scope of their own: form bodies, templates and form CSRF stay in it. */
-export function portalPages({ store, domain, accounts, cookie, ownOrigin, gatewayUrl }: PortalPageParts) {
+export function portalPages({ store, useCases, accounts, cookie, ownOrigin, gatewayUrl }: PortalPageParts) {
   return async (app: FastifyInstance) => {
     // Pages are not operations of Portal API v2: they stay out of the listener's OpenAPI document.
     app.addHook('onRoute', (route) => {
@@ -32,8 +32,8 @@ export function portalPages({ store, domain, accounts, cookie, ownOrigin, gatewa
     app.addHook('onRequest', acceptPortalSession(accounts.sessions, cookie));
     await registerPageKit(app, portalPageFace(ownOrigin, accounts.preSessions));
     await app.register(accountPages(accounts, cookie));
-    await app.register(applicationPages({ ...domain, mine: myApplications(store, domain.applications), gatewayUrl }));
+    await app.register(applicationPages({ ...useCases, mine: myApplications(store, useCases.applications), gatewayUrl }));
     const products = portalProducts(store);
-    await app.register(catalogPages(products, apiPages(store, products, domain.registrations)));
+    await app.register(catalogPages(products, apiPages(store, products, useCases.registrations)));
   };
 }
