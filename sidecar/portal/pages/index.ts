@@ -25,6 +25,10 @@ export interface PortalPageParts {
 /** The developer portal's pages, in a scope of their own: form bodies, templates and form CSRF stay in it. */
 export function portalPages({ store, useCases, accounts, cookie, ownOrigin, gatewayUrl }: PortalPageParts) {
   return async (app: FastifyInstance) => {
+    // Pages are not operations of Portal API v2: they stay out of the listener's OpenAPI document.
+    app.addHook('onRoute', (route) => {
+      route.schema = { ...route.schema, hide: true };
+    });
     app.addHook('onRequest', acceptPortalSession(accounts.sessions, cookie));
     await registerPageKit(app, portalPageFace(ownOrigin, accounts.preSessions));
     await app.register(accountPages(accounts, cookie));

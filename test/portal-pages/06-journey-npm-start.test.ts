@@ -4,8 +4,11 @@
  * this API on `demo`, Request access; the gateway refuses the app (403) until the admin approves in the console;
  * then the credentials work at the gateway (a Bearer token from the local Okta, and the guide's literal
  * `Basic CLIENT_ID:CLIENT_SECRET`); Refresh secret; a suspended developer is refused and a reinstated one is let
- * through again; Delete, then refused. Refusals: repeated failed sign-ins are 429 in the browser; a form posted from
- * a page on another port of 127.0.0.1 with the victim's cookies is refused. axe-core on every page; no console
+ * through again; Delete, then refused; then, with demo published with a self-managed strategy (in the console, with
+ * an OpenAPI document whose strings hold script, rendered inert), an app of a client the developer holds, proved by
+ * its secret (a wrong one refused in the IdP's words). Refusals: another developer's app by URL is 404; repeated
+ * failed sign-ins are 429 in the browser; a form posted from a page on another port of 127.0.0.1 with the victim's
+ * cookies is refused. axe-core on every page; no console
  * error, CSP violation, dialog or request leaving loopback anywhere.
  *
  * Binds the stack's fixed ports: run it under `flock /tmp/e2e.lock`, after `npm run build`.
@@ -41,6 +44,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const XSS = `<img src=x onerror="alert(1)">"'`;
 const DEVELOPER = { fullName: `Pat ${XSS} Dev`, email: `pat-${process.pid}@example.com`, password: 'pat-journey-password' };
 const APP = { name: `weather ${XSS}`, description: `Forecasts <script>alert(2)</script> & <b>alerts</b>` };
+const SELF_MANAGED = 'Bring your own Okta client';
+/** Script in the strings of an OpenAPI document the admin publishes. */
+const SPEC_XSS = `<img src=x onerror="alert(3)"><script>alert(4)</script>`;
+const HOSTILE_SPEC = JSON.stringify({
+  openapi: '3.0.3',
+  info: { title: `Demo ${SPEC_XSS}`, version: '1.0.0', description: `The echo service ${SPEC_XSS}` },
+  paths: { '/hello': { get: { summary: `Say hello ${SPEC_XSS}`, responses: { '200': { description: `What it received ${SPEC_XSS}` } } } } },
+});
 const STRANGER = { fullName: 'Sam Stranger', email: `sam-${process.pid}@example.com`, password: 'sam-stranger-password' };
 
 /** A client_credentials token from the local Okta, or the status it refused with. */
@@ -334,6 +345,75 @@ describe('the portal journey in a browser, through npm start', () => {
     expect(await callWithBearer(token as string)).toBe(403);
     expect(await callWithLiteralBasic(credentials.clientId, credentials.clientSecret)).toBe(403);
     expect((await accessToken(credentials.clientId, credentials.clientSecret)).status).toBe(401);
+  });
+
+  it('takes a self-managed application with its proof once demo is published with such a strategy, and renders an OpenAPI document with script inert', async () => {
+    // The admin, in the console: an auth strategy without a DCR provider, and demo published with it.
+    const { page } = admin;
+    await page.goto(`${CONSOLE}/auth-strategies/new`);
+    await expectAccessible(admin);
+    await page.getByLabel('Name', { exact: true }).fill('journey-self-managed');
+    await page.getByLabel('Display name').fill(SELF_MANAGED);
+    await page.getByLabel('Issuer').fill(ISSUER);
+    await page.getByLabel('Scopes').fill('api:read');
+    await page.getByLabel('Credential claim').fill('client_id');
+    await page.getByLabel('Auth methods').fill('client_credentials bearer');
+    await page.getByLabel('DCR provider').selectOption({ label: 'None (self-managed clients)' });
+    await submit(page, page.getByRole('button', { name: 'Create' }));
+    await expectAccessible(admin);
+    await page.goto(`${CONSOLE}/apis`);
+    await submit(page, page.getByRole('link', { name: 'Edit demo' }));
+    await expectAccessible(admin);
+    await page.getByLabel('Auth strategy').selectOption({ label: SELF_MANAGED });
+    await page.getByLabel('Auto-approve registrations').selectOption({ label: 'No: an admin approves each' });
+    await page.getByLabel('OpenAPI document').fill(HOSTILE_SPEC);
+    await submit(page, page.getByRole('button', { name: 'Save' }));
+    await expectAccessible(admin);
+
+    // The developer's reference page of demo: every string of the document as text.
+    await dev.page.goto(`${PORTAL}/apis`);
+    await submit(dev.page, dev.page.getByRole('link', { name: 'demo', exact: true }));
+    await expect(dev.page.locator('main').textContent()).resolves.toContain(`Say hello ${SPEC_XSS}`);
+    await expect(dev.page.locator('main img, main script').count()).resolves.toBe(0);
+    await expectAccessible(dev);
+
+    // A client the developer holds at the IdP, registered there by themselves.
+    const secrets = JSON.parse(fs.readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')) as { OKTA_EMULATOR_API_TOKEN: string };
+    const own = await axios.post(
+      'http://127.0.0.1:9000/oauth2/v1/clients',
+      { client_name: 'my-own-client', application_type: 'service', grant_types: ['client_credentials'], response_types: ['token'], token_endpoint_auth_method: 'client_secret_basic' },
+      { headers: { authorization: `SSWS ${secrets.OKTA_EMULATOR_API_TOKEN}` }, proxy: false },
+    );
+    const ownClient = own.data as { client_id: string; client_secret: string };
+
+    await dev.page.goto(`${PORTAL}/apps/new`);
+    await dev.page.getByLabel('Name').fill('own-client-app');
+    await dev.page.getByLabel('Auth strategy').selectOption({ label: `${SELF_MANAGED} (bring your own client)` });
+    await dev.page.getByLabel('Client ID').fill(ownClient.client_id);
+    await dev.page.getByLabel('Client Secret').fill('not-its-secret');
+    const refused = await submit(dev.page, dev.page.getByRole('button', { name: 'Create' }));
+    expect(refused.status()).toBe(400);
+    // The form again, the IdP's refusal beside the secret, which is not filled in again.
+    await expect(dev.page.locator('#field-client_secret-error').textContent()).resolves.toBe('the issuer refused these client credentials (invalid_client)');
+    await expect(dev.page.getByLabel('Client Secret').inputValue()).resolves.toBe('');
+    await expectAccessible(dev);
+    await dev.page.getByLabel('Client ID').fill(ownClient.client_id);
+    await dev.page.getByLabel('Client Secret').fill(ownClient.client_secret);
+    expect((await submit(dev.page, dev.page.getByRole('button', { name: 'Create' }))).status()).toBe(200);
+    expect(await dev.page.content()).not.toContain(ownClient.client_secret);
+    await expectAccessible(dev);
+    await submit(dev.page, dev.page.getByRole('link', { name: 'Proceed' }));
+    await expect(dev.page.locator('main').textContent()).resolves.toContain(ownClient.client_id);
+
+    await dev.page.goto(`${PORTAL}/apis`);
+    await submit(dev.page, dev.page.getByRole('link', { name: 'demo', exact: true }));
+    await submit(dev.page, dev.page.getByRole('link', { name: 'Use this API' }));
+    await dev.page.getByRole('radio', { name: 'own-client-app' }).check();
+    await submit(dev.page, dev.page.getByRole('button', { name: 'Request access' }));
+    await consoleAction('registrations', 'Approve own-client-app on demo');
+    await sleep(SIDECAR_CACHE_MS);
+    const { token } = await accessToken(ownClient.client_id, ownClient.client_secret);
+    expect(await callWithBearer(token as string)).toBe(200);
   });
 
   it('answers repeated failed sign-ins with 429 in the browser', async () => {
