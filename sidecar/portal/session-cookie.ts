@@ -2,9 +2,13 @@ import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SessionFace } from '../store/sessions';
 
-/** How many cookies of this name the Cookie header holds (a browser sends one per cookie whose path and host match). */
-const occurrences = (header: string | undefined, name: string) =>
-  (header ?? '').split(';').filter((pair) => pair.trim().startsWith(`${name}=`)).length;
+/** Every value the Cookie header holds under this name (a browser sends one per cookie whose path and host match). */
+const valuesOf = (header: string | undefined, name: string) =>
+  (header ?? '')
+    .split(';')
+    .map((pair) => pair.trim())
+    .filter((pair) => pair.startsWith(`${name}=`))
+    .map((pair) => pair.slice(name.length + 1));
 
 /**
  * The session cookie of one face: `portal_session` or `console_session`, host-only (no Domain), Path=/,
@@ -19,7 +23,9 @@ export function sessionCookie(face: SessionFace, secure: boolean) {
   return {
     name,
     read: (request: FastifyRequest): string | undefined =>
-      occurrences(request.headers.cookie, name) === 1 ? request.cookies[name] : undefined,
+      valuesOf(request.headers.cookie, name).length === 1 ? request.cookies[name] : undefined,
+    /** Every value sent under the name: sign-out ends each, so a planted twin cannot keep the real session alive. */
+    readAll: (request: FastifyRequest): string[] => valuesOf(request.headers.cookie, name),
     set: (reply: FastifyReply, id: string) => reply.setCookie(name, id, options),
     clear: (reply: FastifyReply) => reply.clearCookie(name, options),
   };
