@@ -22,6 +22,7 @@ import { serviceCatalog } from './domain/services';
 import { kongDeclarativeServices } from './gateway/kong-declarative';
 import { accessControl } from './http/auth';
 import { trustProxyFor } from './http/client-address';
+import { acceptEmptyJsonBody } from './http/empty-json-body';
 import { registerMetrics } from './http/metrics';
 import { refuseNulCharacters } from './http/nul-characters';
 import { problemServerOptions, registerProblemHandlers } from './http/problems';
@@ -113,6 +114,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...requestValidation,
   });
   registerProblemHandlers(app);
+  acceptEmptyJsonBody(app);
   refuseNulCharacters(app);
   const metrics = registerMetrics(app);
   app.addSchema(ProblemSchema);
@@ -172,7 +174,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const registrations = registrationService(store, applications, services);
   await app.register(registrationRoutes(registrations, access));
   await app.register(catalogRoutes(catalogService(store, services), access.admin));
-  await app.register(portalRoutes(portalService(store, registrations), access.admin));
+  await app.register(portalRoutes(portalService(store, registrations, options.accounts.settings), access.admin));
   await app.register(auditRoutes(auditService(store, applications), access));
   await app.register(serviceRoutes(services, access.adminOrDeveloper));
   // The gateway looks up every client ID it has not cached: two log lines each would cost more than the lookup.
