@@ -30,6 +30,12 @@ export async function paginate<Row, R>(
   return { items: (rows as Row[]).map(toRecord), total: Number(total) };
 }
 
+/** `column` contains `text`, case-blind on both databases, its LIKE wildcards taken literally. */
+export function containsText(column: string, text: string): RawBuilder<boolean> {
+  const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return sql<boolean>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`;
+}
+
 export function encryptJson(cipher: Cipher, value: unknown): string {
   return cipher.encrypt(JSON.stringify(value));
 }
