@@ -21,6 +21,8 @@ export interface SidecarConfig {
   creationLimitPerHour: number;
   /** The name prefix of our clients at the IdP; reconcile touches no other client. */
   clientNamePrefix: string;
+  /** The sidecar's own URL as browsers reach it (SIDECAR_PUBLIC_URL): the admin console's origin. */
+  consoleUrl: string;
   /** Where the portal (the developers' face: `/api/v2`) listens. */
   portalPort: number;
   portalHost: string;
@@ -157,14 +159,23 @@ function smtpUrl(env: NodeJS.ProcessEnv): string | undefined {
   return value || undefined;
 }
 
+/** Where a browser reaches a listener by default: its host, or loopback for a wildcard address. */
+function browserHost(host: string): string {
+  if (host === '' || host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
 /** Reads and checks every setting; throws ConfigError for the first bad one. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig {
   // 0: any free port, as SIDECAR_PORT.
   const portalPort = integer(env, 'PORTAL_PORT', DEFAULTS.portalPort, 0, 65535);
+  // 0: any free port (the log line `Server listening at` names it).
+  const port = integer(env, 'SIDECAR_PORT', DEFAULTS.port, 0, 65535);
+  const host = env.SIDECAR_HOST ?? DEFAULTS.host;
   return {
-    // 0: any free port (the log line `Server listening at` names it).
-    port: integer(env, 'SIDECAR_PORT', DEFAULTS.port, 0, 65535),
-    host: env.SIDECAR_HOST ?? DEFAULTS.host,
+    port,
+    host,
+    consoleUrl: origin('SIDECAR_PUBLIC_URL', env.SIDECAR_PUBLIC_URL || `http://${browserHost(host)}:${port}`),
     dataDir: path.resolve(env.SIDECAR_DATA_DIR || DEFAULTS.dataDir),
     databaseUrl: databaseUrl(env),
     adminToken: requiredToken(env, 'SIDECAR_ADMIN_TOKEN'),

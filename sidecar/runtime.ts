@@ -25,6 +25,7 @@ export function appOptionsFrom(config: SidecarConfig, store: Store): AppOptions 
     store,
     adminToken: config.adminToken,
     gatewayToken: config.gatewayToken,
+    consoleUrl: config.consoleUrl,
     accounts: accountOptionsFrom(config),
     idpTimeoutMs: config.idpTimeoutMs,
     clientNamePrefix: config.clientNamePrefix,

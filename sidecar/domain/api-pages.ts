@@ -1,14 +1,14 @@
+import type { Store } from '../store';
 import type { Actor } from '../store/audit';
 import type { Developer, Registration } from '../store/records';
 import { apiReference } from './api-reference';
-import type { ApplicationService } from './applications';
 import { Conflict, InvalidInput } from './errors';
 import type { PortalProducts, PublishedProduct, Viewer } from './portal-products';
 import { isOpen } from './registration-states';
 import type { RegistrationService } from './registrations';
 import type { ApiPage, UsableApplication, UseThisApi } from './shapes/api-pages';
 
-/** Applications a developer has are few; one page of this size holds them all. */
+/** An application's registrations are few (one per service at most); one page of this size holds them all. */
 const ALL = { 'page[number]': 1, 'page[size]': 100 } as const;
 
 function apiPageOf({ api, publication, strategy }: PublishedProduct): ApiPage {
@@ -27,11 +27,7 @@ function apiPageOf({ api, publication, strategy }: PublishedProduct): ApiPage {
  * The portal's APIs pages: an API with its reference (to whoever may see it), and Use this API (a signed-in
  * developer picks one of their applications of the API's auth strategy and requests access for it).
  */
-export function apiPages(
-  products: Pick<PortalProducts, 'productOfVersion'>,
-  applications: Pick<ApplicationService, 'list'>,
-  registrations: Pick<RegistrationService, 'list' | 'request'>,
-) {
+export function apiPages(store: Store, products: Pick<PortalProducts, 'productOfVersion'>, registrations: Pick<RegistrationService, 'list' | 'request'>) {
   /** The developer's request for the API's service through this application, if any. */
   const registrationOf = async (developer: Developer, applicationId: string, service: string): Promise<Registration | undefined> => {
     const list = await registrations.list({ role: 'developer', developer }, applicationId, ALL);
@@ -45,10 +41,10 @@ export function apiPages(
     async useThisApi(apiId: string, developer: Developer): Promise<UseThisApi> {
       const published = await products.productOfVersion(apiId, developer);
       const strategyId = published.strategy?.id;
-      const mine = strategyId === undefined ? [] : (await applications.list({ role: 'developer', developer }, { ...ALL, 'filter[status]': 'active' })).data;
+      const mine = strategyId === undefined ? [] : await store.applications.listAllOfDeveloper(developer.id);
       const usable = await Promise.all(
         mine
-          .filter((application) => application.auth_strategy_id === strategyId)
+          .filter((application) => application.status === 'active' && application.auth_strategy_id === strategyId)
           .map(async (application): Promise<UsableApplication> => {
             const status = (await registrationOf(developer, application.id, published.service))?.status ?? null;
             return { id: application.id, name: application.name, registration_status: status, can_request: status === null || !isOpen(status) };

@@ -5,6 +5,7 @@ import type { Cipher } from '../crypto/cipher';
 import { accountTokenRepository } from './account-tokens';
 import { applicationRepository } from './applications';
 import type { StoreContext } from './context';
+import { consoleViewRepository } from './console-views';
 import { creationRepository } from './creations';
 import { developerRepository } from './developers';
 import type { DatabaseDialect } from './dialect';
@@ -45,6 +46,7 @@ function repositories(ctx: StoreContext) {
     apis: apiRepository(ctx),
     publications: publicationRepository(ctx),
     portalViews: portalViewRepository(ctx),
+    consoleViews: consoleViewRepository(ctx),
     audit: auditRepository(ctx),
   };
 }

@@ -179,7 +179,10 @@ export interface AuditEventRow {
 export interface SessionRow {
   id_hash: string;
   face: string;
-  developer_id: string;
+  /** The developer of a portal session. */
+  developer_id: string | null;
+  /** The admin token's id of a console session. */
+  admin_id: string | null;
   /** Encrypted synchronizer token for the face's HTML forms. */
   csrf_token: string;
   created_at: string;

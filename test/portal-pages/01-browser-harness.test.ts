@@ -22,6 +22,9 @@ const routes: Record<string, { type: string; body: string; open?: true }> = {
   '/external': { type: 'text/html', body: document('<h1>External</h1><img alt="pixel" src="http://cdn.example/pixel.png">'), open: true },
   '/logs-error': { type: 'text/html', body: document('<h1>Logs</h1><script src="/logs-error.js"></script>') },
   '/logs-error.js': { type: 'text/javascript', body: 'console.error("something broke");' },
+  '/missing-asset': { type: 'text/html', body: document('<h1>Missing</h1><img alt="gone" src="/gone.png">') },
+  '/alerts': { type: 'text/html', body: document('<h1>Alerts</h1><script src="/alerts.js"></script>') },
+  '/alerts.js': { type: 'text/javascript', body: 'alert("injected");' },
   '/unlabelled': { type: 'text/html', body: document('<h1>Unlabelled</h1><input type="text">') },
 };
 
@@ -33,7 +36,7 @@ const opened: WatchedPage[] = [];
 beforeAll(async () => {
   server = http.createServer((request, response) => {
     const route = routes[request.url ?? ''];
-    if (!route) return void response.writeHead(404).end();
+    if (!route) return void response.writeHead(404, { 'content-type': 'text/html' }).end(document('<h1>Not found</h1>'));
     response.writeHead(200, { 'content-type': route.type, ...(!route.open && { 'content-security-policy': CSP }) }).end(route.body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -90,6 +93,22 @@ test('a console error is a problem', async () => {
   const watched = await visit('/logs-error');
   await eventually(() => watched.problems().includes(`console error on ${base}/logs-error: something broke`));
   expect(() => watched.expectClean()).toThrow(/something broke/);
+});
+
+test('a dialog is a problem, and is dismissed so that the page goes on', async () => {
+  const watched = await visit('/alerts');
+  expect(watched.problems()).toEqual([`dialog on ${base}/alerts: alert injected`]);
+  expect(await watched.page.title()).toBe('harness');
+});
+
+test("an asset answered with an HTTP error is a problem; a page's own error status is the test's to check", async () => {
+  const missing = await visit('/missing-asset');
+  await eventually(() => missing.problems().includes(`404 for image ${base}/gone.png`));
+  expect(missing.problems()).toHaveLength(1);
+  const notFound = await openWatchedPage(browser);
+  opened.push(notFound);
+  expect((await notFound.page.goto(`${base}/no-such-page`))?.status()).toBe(404);
+  await notFound.close();
 });
 
 test('a serious axe-core violation fails expectAccessible', async () => {

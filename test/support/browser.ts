@@ -1,7 +1,7 @@
 /**
  * Debian's Chromium driven by playwright-core, for the page tests. Every page opened here is watched: a console
- * error, an uncaught page error, a `securitypolicyviolation` event or a request for anything but loopback is a
- * problem, and `expectClean()` (also run by `close()` and `expectAccessible()`) fails the test with the list.
+ * error, an uncaught page error, a `securitypolicyviolation` event, an asset or script call answered with an HTTP
+ * error, a dialog (alert, confirm, prompt) or a request for anything but loopback is a problem, and `expectClean()` (also run by `close()` and `expectAccessible()`) fails the test with the list.
  * Requests that would leave loopback are aborted before they go anywhere, so a page can never reach outside.
  */
 import type { AxeResults, ImpactValue } from 'axe-core';
@@ -28,6 +28,8 @@ const LOCAL_SCHEMES = new Set(['data:', 'blob:', 'about:']);
 
 /** The axe impacts that fail a page. */
 const FAILING_IMPACTS: ReadonlySet<ImpactValue> = new Set<ImpactValue>(['serious', 'critical']);
+
+const HTTP_STATUS_MESSAGE = /^Failed to load resource: the server responded with a status of \d{3}/;
 
 const CSP_BINDING = '__reportSecurityPolicyViolation';
 
@@ -88,7 +90,21 @@ export async function openWatchedPage(browser: Browser, options: PageOptions = {
   });
   await context.addInitScript({ content: CSP_LISTENER });
   context.on('console', (message) => {
-    if (message.type() === 'error') found.push(`console error on ${message.page()?.url()}: ${message.text()}`);
+    // Chromium logs every HTTP error status as a console error: a page's own status is the test's to check (a 404
+    // page may be the point), an asset's is caught below.
+    if (message.type() === 'error' && !HTTP_STATUS_MESSAGE.test(message.text())) {
+      found.push(`console error on ${message.page()?.url()}: ${message.text()}`);
+    }
+  });
+  context.on('response', (response) => {
+    if (response.status() >= 400 && response.request().resourceType() !== 'document') {
+      found.push(`${response.status()} for ${response.request().resourceType()} ${response.url()}`);
+    }
+  });
+  // A dialog is how injected script usually shows itself (alert(1)): dismissed, and a problem.
+  context.on('dialog', (dialog) => {
+    found.push(`dialog on ${dialog.page()?.url()}: ${dialog.type()} ${dialog.message()}`);
+    void dialog.dismiss();
   });
   context.on('weberror', (error) => found.push(`page error on ${error.page()?.url()}: ${error.error().message}`));
   const page = await context.newPage();

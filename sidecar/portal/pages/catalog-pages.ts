@@ -3,7 +3,7 @@ import type { ApiPages } from '../../domain/api-pages';
 import type { PortalProducts } from '../../domain/portal-products';
 import { AccessRequestForm } from '../../domain/shapes/api-pages';
 import { ProductListQuery, ProductParams } from '../../domain/shapes/portal-products';
-import { activeSession, viewerOf } from '../auth';
+import { activeSession, sessionActorOf, viewerOf } from '../auth';
 import { signedInPage } from './signed-in';
 
 const T = '/portal/pages/templates';
@@ -35,9 +35,8 @@ export function catalogPages(products: PortalProducts, apis: ApiPages) {
         '/apis/:productId/use',
         { schema: { params: ProductParams, body: AccessRequestForm }, config: { form: { template: `${T}/use-api`, data: async (request) => ({ ...(await choices(request)) }) } } },
         async (request, reply) => {
-          const developer = developerOf(request);
-          const actor = { type: 'developer' as const, id: developer.id, address: request.ip };
-          return reply.page(`${T}/access-requested`, await apis.requestAccess(request.params.productId, developer, request.body.application_id, actor));
+          const { productId } = request.params;
+          return reply.page(`${T}/access-requested`, await apis.requestAccess(productId, developerOf(request), request.body.application_id, sessionActorOf(request)));
         },
       );
     });
