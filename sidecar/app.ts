@@ -21,6 +21,8 @@ import { registrationService } from './domain/registrations';
 import { serviceCatalog } from './domain/services';
 import { kongDeclarativeServices } from './gateway/kong-declarative';
 import { accessControl } from './http/auth';
+import { trustProxyFor } from './http/client-address';
+import { acceptEmptyJsonBody } from './http/empty-json-body';
 import { registerMetrics } from './http/metrics';
 import { refuseNulCharacters } from './http/nul-characters';
 import { problemServerOptions, registerProblemHandlers } from './http/problems';
@@ -65,6 +67,8 @@ export interface AppOptions {
   housekeepingIntervalMs?: number;
   /** Kong's declarative file: registrations must name one of its services. Unset: any name is accepted. */
   kongDeclarativeConfig?: string;
+  /** Peers whose X-Forwarded-For names the client (the audit trail's address); unset: the socket's address. */
+  trustedProxies?: string[];
   /** Where JSON logs go (default stdout); tests capture them. */
   logStream?: NodeJS.WritableStream;
   logLevel?: string;
@@ -103,12 +107,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       redact: { paths: REDACTED, censor: '[redacted]' },
       ...(options.logStream && { stream: options.logStream }),
     },
+    trustProxy: trustProxyFor(options.trustedProxies),
     // Request bodies are closed (additionalProperties: false): an unknown field is a 400, not silently dropped.
     ajv: { customOptions: { removeAdditional: false } },
     ...problemServerOptions,
     ...requestValidation,
   });
   registerProblemHandlers(app);
+  acceptEmptyJsonBody(app);
   refuseNulCharacters(app);
   const metrics = registerMetrics(app);
   app.addSchema(ProblemSchema);
@@ -168,7 +174,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const registrations = registrationService(store, applications, services);
   await app.register(registrationRoutes(registrations, access));
   await app.register(catalogRoutes(catalogService(store, services), access.admin));
-  await app.register(portalRoutes(portalService(store, registrations), access.admin));
+  await app.register(portalRoutes(portalService(store, registrations, options.accounts.settings), access.admin));
   await app.register(auditRoutes(auditService(store, applications), access));
   await app.register(serviceRoutes(services, access.adminOrDeveloper));
   // The gateway looks up every client ID it has not cached: two log lines each would cost more than the lookup.

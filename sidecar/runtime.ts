@@ -32,6 +32,7 @@ export function appOptionsFrom(config: SidecarConfig, store: Store): AppOptions 
     ...(config.kongDeclarativeConfig && { kongDeclarativeConfig: config.kongDeclarativeConfig }),
     housekeepingIntervalMs: config.housekeepingIntervalMs,
     lateRegistrationCheckDelayMs: config.lateRegistrationCheckDelaySeconds * 1000,
+    trustedProxies: config.trustedProxies,
   };
 }
 

@@ -41,6 +41,13 @@ const REPLAY_NOTE = 'the answer to an earlier request with this Idempotency-Key:
 /** The audit fields of a change to an application. */
 export const applicationEvent = (id: string) => ({ resource_type: 'application', resource_id: id, application_id: id });
 
+/** How a creation ends, in its transaction: who made it, its slot, and its Idempotency-Key's response. */
+interface Ending {
+  slot: string;
+  actor: Actor;
+  keep?: KeepResponse<PresentedApplication>;
+}
+
 const clientTaken = (clientId: string | undefined) => ({ unique: `client ID ${clientId} already belongs to an application` });
 
 export const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value !== '';
@@ -137,17 +144,21 @@ export function applicationCreation(
     });
 
   /**
-   * Writes the application and ends its creation in one transaction: its slot completed, its registration attempt
-   * struck off and the response kept with its Idempotency-Key, all or nothing (a replica may die at any point).
+   * Writes the application and ends its creation in one transaction: its audit row, its slot completed, its
+   * registration attempt struck off and the response kept with its Idempotency-Key, all or nothing (a replica may
+   * die at any point).
    */
   const commit = (
     developer: Developer,
     input: ApplicationInput,
     client: { id: string; secret?: string; managementSecrets: Application['idp_secrets'] },
-    ending: { slot: string; checkId?: string; keep?: KeepResponse<PresentedApplication> },
+    ending: Ending & { checkId?: string },
   ) =>
     store.transaction(async (tx) => {
-      const application = presentApplication(await insert(developer, input, client.id, client.managementSecrets, true, tx), client.secret);
+      const row = await insert(developer, input, client.id, client.managementSecrets, true, tx);
+      const application = presentApplication(row, client.secret);
+      // The trail shows the application as anyone may see it later: without the secret.
+      await tx.audit.record(ending.actor, { ...applicationEvent(row.id), action: 'application.created', after: presentApplication(row) });
       await tx.creations.complete(ending.slot);
       if (ending.checkId !== undefined) await tx.registrationChecks.remove(ending.checkId);
       await ending.keep?.(tx, application);
@@ -162,7 +173,7 @@ export function applicationCreation(
     developer: Developer,
     input: ApplicationInput,
     providerId: string,
-    ending: { slot: string; keep?: KeepResponse<PresentedApplication> },
+    ending: Ending,
   ) => {
     const driver = await providers.driverOf(providerId);
     const clientName = `${options.clientNamePrefix}${input.name}`;
@@ -199,17 +210,23 @@ export function applicationCreation(
     }
   };
 
-  const create = async (developer: Developer, input: ApplicationInput, keep?: KeepResponse<PresentedApplication>): Promise<PresentedApplication> => {
+  const create = async (
+    developer: Developer,
+    input: ApplicationInput,
+    actor: Actor,
+    keep?: KeepResponse<PresentedApplication>,
+  ): Promise<PresentedApplication> => {
     const strategy = await strategyFor(input);
     const slot = await reserveSlot(developer);
+    const ending: Ending = { slot, actor, ...(keep && { keep }) };
     try {
       // Proof first: only the holder of the secret learns that a client ID is taken (and never by whom).
       if (strategy.dcr_provider_id === null) await proveClient(strategy, String(input.client_id), String(input.client_secret));
       return await orConflict(
         () =>
           strategy.dcr_provider_id === null
-            ? commit(developer, input, { id: String(input.client_id), managementSecrets: null }, { slot, ...(keep && { keep }) })
-            : registerAndInsert(developer, input, strategy.dcr_provider_id, { slot, ...(keep && { keep }) }),
+            ? commit(developer, input, { id: String(input.client_id), managementSecrets: null }, ending)
+            : registerAndInsert(developer, input, strategy.dcr_provider_id, ending),
         clientTaken(input.client_id),
       );
     } catch (error) {
@@ -227,8 +244,8 @@ export function applicationCreation(
      * Creates once per Idempotency-Key (when given): a retry within the window gets the first response back. The
      * key's request fingerprint leaves the client secret out: nothing derived from it is stored.
      */
-    async create(developer: Developer, input: ApplicationInput, idempotencyKey?: string): Promise<PresentedApplication> {
-      if (idempotencyKey === undefined) return create(developer, input);
+    async create(developer: Developer, input: ApplicationInput, actor: Actor, idempotencyKey?: string): Promise<PresentedApplication> {
+      if (idempotencyKey === undefined) return create(developer, input, actor);
       const { client_secret: _secret, ...fingerprint } = input;
       // The secret is in the first response only: the kept response, and so every replay, goes without it.
       const withoutSecret = ({ client_secret: _shown, ...application }: PresentedApplication) => application;
@@ -238,7 +255,7 @@ export function applicationCreation(
         idempotencyKey,
         fingerprint,
         options.idempotencyLeaseMs,
-        (keep) => create(developer, input, keep),
+        (keep) => create(developer, input, actor, keep),
         withoutSecret,
       );
       return replayed ? { ...result, replayed: REPLAY_NOTE } : result;

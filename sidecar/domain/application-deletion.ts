@@ -1,5 +1,7 @@
 import type { Store } from '../store';
+import { type Actor, HOUSEKEEPING } from '../store/audit';
 import type { Application } from '../store/records';
+import { applicationEvent, presentApplication } from './application-creation';
 import type { DcrProviderService } from './dcr-providers';
 import type { Logger } from './logger';
 
@@ -28,25 +30,37 @@ export function applicationDeletion(
     return providers.driverOf(strategy.dcr_provider_id);
   };
 
-  /** True when the application is gone; false when it was left pending for a retry. */
-  const attempt = async (application: Application): Promise<boolean> => {
+  /**
+   * True when the application is gone; false when it was left pending for a retry. The trail gets the deletion,
+   * and the move to pending_deletion (not every failed retry after it: those change only the schedule).
+   */
+  const attempt = async (application: Application, actor: Actor): Promise<boolean> => {
+    const before = presentApplication(application);
     try {
       await (await driverOf(application))?.deleteClient(application.client_id, application.idp_secrets);
     } catch (error) {
       const delay = Math.min(backoff.maxMs, backoff.baseMs * 2 ** application.deletion_attempts);
       const reason = (error as Error).message;
-      await store.applications.markDeletionFailed(application.id, reason, new Date(Date.now() + delay));
+      await store.transaction(async (tx) => {
+        await tx.applications.markDeletionFailed(application.id, reason, new Date(Date.now() + delay));
+        if (application.status === 'pending_deletion') return;
+        const after = { ...before, status: 'pending_deletion' };
+        await tx.audit.record(actor, { ...applicationEvent(application.id), action: 'application.deletion_pending', before, after });
+      });
       log.warn({ applicationId: application.id, clientId: application.client_id, reason }, 'IdP client deletion failed; will retry');
       return false;
     }
-    await store.applications.delete(application.id);
+    await store.transaction(async (tx) => {
+      await tx.applications.delete(application.id);
+      await tx.audit.record(actor, { ...applicationEvent(application.id), action: 'application.deleted', before });
+    });
     return true;
   };
 
   return {
     /** Deletes now, or returns the application left pending deletion. */
-    async delete(application: Application): Promise<Application | undefined> {
-      if (await attempt(application)) return undefined;
+    async delete(application: Application, actor: Actor): Promise<Application | undefined> {
+      if (await attempt(application, actor)) return undefined;
       return store.applications.get(application.id);
     },
     /**
@@ -60,7 +74,7 @@ export function applicationDeletion(
       for (let claimed = 0; claimed < batchSize; claimed += 1) {
         const application = await store.applications.claimDueForDeletion(passStart, new Date(Date.now() + leaseMs));
         if (!application) break;
-        if (await attempt(application)) deleted += 1;
+        if (await attempt(application, HOUSEKEEPING)) deleted += 1;
       }
       return deleted;
     },

@@ -65,12 +65,12 @@ export function applicationService(
       return changeApplication(actor, 'application.updated', before, (tx) => tx.applications.update(id, patch));
     },
     /** Deletes now (undefined), or returns the application left pending deletion while the IdP cannot. */
-    async delete(caller: Caller, id: string): Promise<PresentedApplication | undefined> {
-      const pending = await deletion.delete(await reach(caller, id));
+    async delete(caller: Caller, id: string, actor: Actor): Promise<PresentedApplication | undefined> {
+      const pending = await deletion.delete(await reach(caller, id), actor);
       return pending && presentApplication(pending);
     },
     /** A new secret from the IdP, shown this once. */
-    async refreshSecret(developer: Developer, id: string): Promise<PresentedApplication> {
+    async refreshSecret(developer: Developer, id: string, actor: Actor): Promise<PresentedApplication> {
       const application = await reach({ role: 'developer', developer }, id);
       if (application.status !== 'active') throw inactive(application);
       const strategy = await store.strategies.get(application.auth_strategy_id);
@@ -78,8 +78,11 @@ export function applicationService(
       const driver = await providers.driverOf(strategy.dcr_provider_id);
       const { clientSecret, managementSecrets } = await driver.refreshSecret(application.client_id, application.idp_secrets);
       if (!isNonEmptyString(clientSecret)) throw incompleteAnswer('new secret', 'client_secret');
-      const updated = await store.applications.update(id, { idp_secrets: managementSecrets ?? application.idp_secrets });
-      return presentApplication(updated ?? application, clientSecret);
+      const before = presentApplication(application);
+      const after = await changeApplication(actor, 'application.secret_refreshed', before, (tx) =>
+        tx.applications.update(id, { idp_secrets: managementSecrets ?? application.idp_secrets }),
+      );
+      return { ...after, client_secret: clientSecret };
     },
     /** The admin disables an application (the gateway refuses it) or enables it again; its client stays. */
     async setEnabled(id: string, enabled: boolean, actor: Actor): Promise<PresentedApplication> {

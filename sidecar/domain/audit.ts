@@ -4,6 +4,9 @@ import type { Caller } from './callers';
 import { type PageQuery, listPage } from './shapes/common';
 import type { AuditQuery } from './shapes/audit';
 
+/** The audit fields of a change to a developer (their account, status or token). */
+export const developerEvent = (id: string) => ({ resource_type: 'developer', resource_id: id });
+
 /** Reading the audit trail: the admin all of it, a developer what concerns their own applications. */
 export function auditService(store: Store, applications: Pick<ApplicationService, 'reach'>) {
   return {

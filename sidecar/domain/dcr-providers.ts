@@ -1,6 +1,7 @@
 import type { DriverOptions, DriverDefinition } from '../idp/types';
 import type { DriverRegistry } from '../idp/registry';
 import type { Store } from '../store';
+import type { Actor } from '../store/audit';
 import type { DcrProvider } from '../store/records';
 import { Conflict, InvalidInput, NotFound, orConflict } from './errors';
 import { listPage } from './shapes/common';
@@ -29,6 +30,9 @@ function checkConfig(definition: DriverDefinition, config: Record<string, unknow
   for (const field of definition.urlFields) checkIdpUrl(`dcr_config.${field}`, String(config[field]));
 }
 
+/** The audit fields of a change to a provider; before and after are presented (no dcr_token, no secret). */
+const about = (id: string) => ({ resource_type: 'dcr_provider', resource_id: id });
+
 const nameTaken = (name: string | undefined) => ({ unique: `a DCR provider named ${name} already exists` });
 
 export function dcrProviderService(store: Store, drivers: DriverRegistry, driverOptions: DriverOptions) {
@@ -53,26 +57,31 @@ export function dcrProviderService(store: Store, drivers: DriverRegistry, driver
     driverFor,
     /** The driver of the provider with this id. */
     driverOf: async (id: string) => driverFor(await load(id)),
-    async create(input: DcrProviderInput): Promise<PresentedDcrProvider> {
+    async create(input: DcrProviderInput, actor: Actor): Promise<PresentedDcrProvider> {
       const definition = definitionOf(input.provider_type);
       checkIdpUrl('issuer', input.issuer);
       checkConfig(definition, input.dcr_config);
-      const created = await orConflict(
+      return orConflict(
         () =>
-          store.providers.create({
-            name: input.name,
-            display_name: input.display_name ?? null,
-            provider_type: input.provider_type,
-            issuer: input.issuer,
-            labels: input.labels ?? {},
-            ...splitConfig(definition, input.dcr_config),
+          store.transaction(async (tx) => {
+            const created = presentProvider(
+              await tx.providers.create({
+                name: input.name,
+                display_name: input.display_name ?? null,
+                provider_type: input.provider_type,
+                issuer: input.issuer,
+                labels: input.labels ?? {},
+                ...splitConfig(definition, input.dcr_config),
+              }),
+            );
+            await tx.audit.record(actor, { ...about(created.id), action: 'dcr_provider.created', after: created });
+            return created;
           }),
         nameTaken(input.name),
       );
-      return presentProvider(created);
     },
     /** Secrets left out of a patched dcr_config are kept: responses never show them, so clients cannot echo them. */
-    async update(id: string, patch: DcrProviderPatch): Promise<PresentedDcrProvider> {
+    async update(id: string, patch: DcrProviderPatch, actor: Actor): Promise<PresentedDcrProvider> {
       const current = await load(id);
       if (patch.provider_type !== undefined && patch.provider_type !== current.provider_type) {
         throw InvalidInput.field('provider_type', 'cannot change; create a new provider instead');
@@ -100,12 +109,29 @@ export function dcrProviderService(store: Store, drivers: DriverRegistry, driver
         ...(patch.labels !== undefined && { labels: patch.labels }),
         ...config,
       };
-      const updated = await orConflict(() => store.providers.update(id, changes), nameTaken(patch.name));
-      if (!updated) throw new NotFound('DCR provider', id);
-      return presentProvider(updated);
+      return orConflict(
+        () =>
+          store.transaction(async (tx) => {
+            const updated = await tx.providers.update(id, changes);
+            if (!updated) throw new NotFound('DCR provider', id);
+            const after = presentProvider(updated);
+            await tx.audit.record(actor, { ...about(id), action: 'dcr_provider.updated', before: presentProvider(current), after });
+            return after;
+          }),
+        nameTaken(patch.name),
+      );
     },
-    async delete(id: string): Promise<void> {
-      const deleted = await orConflict(() => store.providers.delete(id), { foreign_key: `DCR provider ${id} is used by an auth strategy` });
+    async delete(id: string, actor: Actor): Promise<void> {
+      const current = await load(id);
+      const deleted = await orConflict(
+        () =>
+          store.transaction(async (tx) => {
+            const gone = await tx.providers.delete(id);
+            if (gone) await tx.audit.record(actor, { ...about(id), action: 'dcr_provider.deleted', before: presentProvider(current) });
+            return gone;
+          }),
+        { foreign_key: `DCR provider ${id} is used by an auth strategy` },
+      );
       if (!deleted) throw new NotFound('DCR provider', id);
     },
     /** Calls the IdP with the stored configuration. */

@@ -1,5 +1,6 @@
 import { PORTAL } from '../defaults';
 import type { Store } from '../store';
+import type { AccountSettings } from './accounts/settings';
 import type { Actor } from '../store/audit';
 import type { RegistrationView } from '../store/portal-views';
 import { checkPortal } from './catalog';
@@ -10,21 +11,33 @@ import type { PresentedPortal } from './shapes/catalog';
 import type { PortalRegistrationQuery } from './shapes/portal-admin';
 import type { Decision } from './shapes/registrations';
 
-const THE_PORTAL: PresentedPortal = {
-  id: PORTAL.id,
-  name: PORTAL.name,
-  display_name: PORTAL.display_name,
-  description: null,
-  authentication_enabled: true,
-  rbac_enabled: false,
-  auto_approve_applications: false,
-  default_api_visibility: 'private',
-};
+/** The one portal as Konnect lists it; its domain is where the portal listener is reached (Kong's guides export it). */
+function thePortal(settings: Pick<AccountSettings, 'portalUrl' | 'autoApproveDevelopers'>): PresentedPortal {
+  const domain = new URL(settings.portalUrl).host;
+  return {
+    id: PORTAL.id,
+    name: PORTAL.name,
+    display_name: PORTAL.display_name,
+    description: null,
+    authentication_enabled: true,
+    rbac_enabled: false,
+    auto_approve_applications: false,
+    auto_approve_developers: settings.autoApproveDevelopers,
+    default_api_visibility: 'private',
+    default_domain: domain,
+    canonical_domain: domain,
+  };
+}
 
 /** The portal's admin side in Konnect's v3 shapes: the one portal, its applications and their registrations. */
-export function portalService(store: Store, registrations: Pick<RegistrationService, 'decide'>) {
+export function portalService(
+  store: Store,
+  registrations: Pick<RegistrationService, 'decide'>,
+  settings: Pick<AccountSettings, 'portalUrl' | 'autoApproveDevelopers'>,
+) {
+  const portal = thePortal(settings);
   return {
-    list: (): ListBody<PresentedPortal> => ({ data: [THE_PORTAL], meta: { page: { number: 1, size: 10, total: 1 } } }),
+    list: (): ListBody<PresentedPortal> => ({ data: [portal], meta: { page: { number: 1, size: 10, total: 1 } } }),
     registrations(portalId: string, query: PortalRegistrationQuery) {
       checkPortal(portalId);
       return listPage(query, (page) => store.portalViews.registrations(page, { status: query['filter[status]'] }), (r) => r);

@@ -52,6 +52,8 @@ export function accessControl(tokens: { admin: string; gateway: string }, findBy
     if (isGateway(digest)) return { role: 'gateway' };
     // Lookup by digest: the stored value is the digest, and equality of digests leaks nothing about the token.
     const developer = await findByTokenHash(digest.toString('hex'));
+    // A suspended (revoked), pending or rejected developer's token is refused like their sign-in.
+    if (developer && developer.status !== 'approved') throw new Forbidden(`this developer account is ${developer.status}: its tokens are refused`);
     return developer && { role: 'developer', developer };
   };
   const allow = (...roles: Role[]): Access => ({

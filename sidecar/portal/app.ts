@@ -2,6 +2,7 @@ import fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import { type AccountOptions, accountService } from '../domain/accounts';
+import { trustProxyFor } from '../http/client-address';
 import { refuseNulCharacters } from '../http/nul-characters';
 import { problemServerOptions, registerProblemHandlers } from '../http/problems';
 import { requestValidation } from '../http/validation';
@@ -38,7 +39,7 @@ export async function buildPortalApp(options: PortalAppOptions): Promise<Fastify
       redact: { paths: REDACTED, censor: '[redacted]' },
       ...(options.logStream && { stream: options.logStream }),
     },
-    trustProxy: options.trustedProxies.length > 0 ? options.trustedProxies : false,
+    trustProxy: trustProxyFor(options.trustedProxies),
     // As the sidecar's listener: unknown fields of a closed body are refused, not dropped.
     ajv: { customOptions: { removeAdditional: false } },
     ...problemServerOptions,

@@ -1,6 +1,7 @@
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { AccountSessions, ActiveSession } from '../domain/accounts/sessions';
 import { NoSession } from '../domain/accounts/problems';
+import { type Actor, developerActor } from '../store/audit';
 import type { SessionCookie } from './session-cookie';
 
 declare module 'fastify' {
@@ -17,6 +18,11 @@ export function requirePortalSession(sessions: AccountSessions, cookie: SessionC
     if (!active) throw new NoSession();
     request.portalSession = active;
   };
+}
+
+/** Who makes a change through the portal session, for the audit trail: the developer, from the client's address. */
+export function sessionActorOf(request: FastifyRequest): Actor {
+  return developerActor(activeSession(request).developer.id, request.ip);
 }
 
 /** The session of a request that passed `requirePortalSession`. */

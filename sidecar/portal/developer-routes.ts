@@ -14,7 +14,7 @@ import {
   VerifyEmailResponse,
 } from '../domain/shapes/portal';
 import { type OperationSpec, operation } from '../routes/schemas';
-import { activeSession, requirePortalSession } from './auth';
+import { activeSession, requirePortalSession, sessionActorOf } from './auth';
 import type { SessionCookie } from './session-cookie';
 
 const tags = ['developer'];
@@ -67,7 +67,7 @@ export function developerApiRoutes(accounts: AccountService, cookie: SessionCook
     app.post<{ Body: VerifyEmailRequest }>(
       '/api/v2/developer/verify-email',
       operation(undefined, { summary: 'Verify email', tags, body: VerifyEmailRequest, response: { 202: VerifyEmailResponse }, errors: [404] }),
-      async (request, reply) => reply.code(202).send(await accounts.signUps.verifyEmail(request.body.token)),
+      async (request, reply) => reply.code(202).send(await accounts.signUps.verifyEmail(request.body.token, request.ip)),
     );
     app.post<{ Body: ResetPasswordPayload }>(
       '/api/v2/developer/forgot-password',
@@ -77,7 +77,7 @@ export function developerApiRoutes(accounts: AccountService, cookie: SessionCook
     app.post<{ Body: ResetPasswordRequest }>(
       '/api/v2/developer/reset-password',
       operation(undefined, { summary: 'Reset password', tags, body: ResetPasswordRequest, response: NO_CONTENT, errors: [404] }),
-      async (request, reply) => reply.code(204).send(await accounts.passwords.reset(request.body.token, request.body.password)),
+      async (request, reply) => reply.code(204).send(await accounts.passwords.reset(request.body.token, request.body.password, request.ip)),
     );
     app.post<{ Body: ChangePasswordRequest }>(
       '/api/v2/developer/me/password',
@@ -104,12 +104,12 @@ export function developerApiRoutes(accounts: AccountService, cookie: SessionCook
     app.post(
       '/api/v2/developer/me/token',
       withSession({ summary: 'Create my personal API token', description: 'shown this once; a previous one stops working', tags, response: { 201: NewApiToken } }),
-      async (request, reply) => reply.code(201).send(await accounts.apiTokens.create(activeSession(request).developer.id)),
+      async (request, reply) => reply.code(201).send(await accounts.apiTokens.create(activeSession(request).developer.id, sessionActorOf(request))),
     );
     app.delete(
       '/api/v2/developer/me/token',
       withSession({ summary: 'Revoke my personal API token', tags, response: NO_CONTENT }),
-      async (request, reply) => reply.code(204).send(await accounts.apiTokens.revoke(activeSession(request).developer.id)),
+      async (request, reply) => reply.code(204).send(await accounts.apiTokens.revoke(activeSession(request).developer.id, sessionActorOf(request))),
     );
   };
 }

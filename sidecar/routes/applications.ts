@@ -33,7 +33,7 @@ export function applicationRoutes(applications: ApplicationService, access: Acce
         errors: [409, 422, 429, 502, 503],
       }),
       async (request, reply) =>
-        reply.code(201).send(await applications.create(developerOf(request), request.body, request.headers['idempotency-key'])),
+        reply.code(201).send(await applications.create(developerOf(request), request.body, actorOf(request), request.headers['idempotency-key'])),
     );
     app.post<{ Params: Static<typeof IdParams>; Body: ClaimedApplicationInput }>(
       '/v2/developers/:id/applications',
@@ -87,7 +87,7 @@ export function applicationRoutes(applications: ApplicationService, access: Acce
         errors: [404],
       }),
       async (request, reply) => {
-        const pending = await applications.delete(callerOf(request), request.params.id);
+        const pending = await applications.delete(callerOf(request), request.params.id, actorOf(request));
         return pending ? reply.code(202).send(pending) : reply.code(204).send();
       },
     );
@@ -101,7 +101,7 @@ export function applicationRoutes(applications: ApplicationService, access: Acce
         response: { 200: Application },
         errors: [404, 409, 502, 503],
       }),
-      async (request) => applications.refreshSecret(developerOf(request), request.params.id),
+      async (request) => applications.refreshSecret(developerOf(request), request.params.id, actorOf(request)),
     );
     for (const [action, enabled] of [['disable', false], ['enable', true]] as const) {
       app.post<{ Params: Static<typeof IdParams> }>(

@@ -3,7 +3,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { DcrProviderService } from '../domain/dcr-providers';
 import { ListOf } from '../domain/shapes/common';
 import { DcrProvider, DcrProviderListQuery, Verification, dcrProviderShapes } from '../domain/shapes/dcr-providers';
-import type { Access } from '../http/auth';
+import { type Access, actorOf } from '../http/auth';
 import { IdParams, operation } from './schemas';
 
 /** `/v2/dcr-providers`: admin only. */
@@ -14,7 +14,7 @@ export function dcrProviderRoutes(providers: DcrProviderService, providerTypes: 
     app.post<{ Body: Static<typeof Create> }>(
       '/v2/dcr-providers',
       operation(admin, { summary: 'Create a DCR provider', tags, body: Create, response: { 201: DcrProvider }, errors: [409] }),
-      async (request, reply) => reply.code(201).send(await providers.create(request.body)),
+      async (request, reply) => reply.code(201).send(await providers.create(request.body, actorOf(request))),
     );
     app.get<{ Querystring: DcrProviderListQuery }>(
       '/v2/dcr-providers',
@@ -37,13 +37,13 @@ export function dcrProviderRoutes(providers: DcrProviderService, providerTypes: 
         response: { 200: DcrProvider },
         errors: [404, 409],
       }),
-      async (request) => providers.update(request.params.id, request.body),
+      async (request) => providers.update(request.params.id, request.body, actorOf(request)),
     );
     app.delete<{ Params: Static<typeof IdParams> }>(
       '/v2/dcr-providers/:id',
       operation(admin, { summary: 'Delete a DCR provider', tags, params: IdParams, response: { 204: Type.Null() }, errors: [404, 409] }),
       async (request, reply) => {
-        await providers.delete(request.params.id);
+        await providers.delete(request.params.id, actorOf(request));
         return reply.code(204).send();
       },
     );

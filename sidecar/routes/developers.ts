@@ -10,7 +10,7 @@ import {
   DeveloperListQuery,
   DeveloperWithToken,
 } from '../domain/shapes/developers';
-import type { Access } from '../http/auth';
+import { type Access, actorOf } from '../http/auth';
 import { IdParams, operation } from './schemas';
 
 /** `/v2/developers`: admin only. */
@@ -27,7 +27,7 @@ export function developerRoutes(developers: DeveloperService, admin: Access) {
         response: { 201: DeveloperWithToken },
         errors: [409],
       }),
-      async (request, reply) => reply.code(201).send(await developers.create(request.body)),
+      async (request, reply) => reply.code(201).send(await developers.create(request.body, actorOf(request))),
     );
     app.get<{ Querystring: DeveloperListQuery }>(
       '/v2/developers',
@@ -53,7 +53,7 @@ export function developerRoutes(developers: DeveloperService, admin: Access) {
         errors: [404, 409],
       }),
       async (request, reply) => {
-        const pending = await developers.delete(request.params.id, request.query.delete_applications === true);
+        const pending = await developers.delete(request.params.id, request.query.delete_applications === true, actorOf(request));
         return pending ? reply.code(202).send(pending) : reply.code(204).send();
       },
     );
@@ -67,7 +67,7 @@ export function developerRoutes(developers: DeveloperService, admin: Access) {
         response: { 201: DeveloperWithToken },
         errors: [404],
       }),
-      async (request, reply) => reply.code(201).send(await developers.issueToken(request.params.id)),
+      async (request, reply) => reply.code(201).send(await developers.issueToken(request.params.id, actorOf(request))),
     );
   };
 }

@@ -5,7 +5,7 @@ import {
   PortalDeveloperItem,
   PortalDeveloperParams,
 } from '../domain/shapes/portal-developers';
-import type { Access } from '../http/auth';
+import { type Access, actorOf } from '../http/auth';
 import { operation } from './schemas';
 
 /** `PATCH /v3/portals/{portalId}/developers/{developerId} {status}`: approve, reject, suspend, reinstate (admin). */
@@ -24,7 +24,7 @@ export function portalDeveloperRoutes(statuses: DeveloperStatuses, admin: Access
         response: { 200: PortalDeveloperItem },
         errors: [404, 409],
       }),
-      async (request) => statuses.change(request.params.portalId, request.params.developerId, request.body.status),
+      async (request) => statuses.change(request.params.portalId, request.params.developerId, request.body.status, actorOf(request)),
     );
   };
 }

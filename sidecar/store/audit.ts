@@ -3,12 +3,18 @@ import { type StoreContext, paginate } from './context';
 import type { PageOf, PageRequest } from './records';
 import type { AuditEventRow } from './schema';
 
-/** Who made a change: a developer, or the admin (the token's id) from an address. */
+/** Who made a change: a developer, or the admin (the token's id) from an address; or the sidecar itself. */
 export interface Actor {
-  type: 'admin' | 'developer';
+  type: 'admin' | 'developer' | 'system';
   id: string;
   address: string | null;
 }
+
+/** A developer acting from a client address (their own account flows, their session, their token). */
+export const developerActor = (id: string, address: string): Actor => ({ type: 'developer', id, address });
+
+/** The background pass (deletion retries, late-registration clean-up): no one asked for it from anywhere. */
+export const HOUSEKEEPING: Actor = { type: 'system', id: 'housekeeping', address: null };
 
 export interface AuditEvent {
   id: string;

@@ -1,12 +1,19 @@
 import { type TestSidecar, startTestSidecar } from '../support/sidecar-app';
 import { developer } from '../support/sidecar-fixtures';
 
+interface Schema {
+  $ref?: string;
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  required?: string[];
+}
+
 interface Operation {
   summary?: string;
   security?: Record<string, string[]>[];
   parameters?: { in: string; name: string; required?: boolean }[];
   requestBody?: { content: Record<string, { schema: { additionalProperties?: unknown; properties?: Record<string, { description?: string }> } }> };
-  responses: Record<string, { description?: string; content?: Record<string, { schema: { $ref?: string } }> }>;
+  responses: Record<string, { description?: string; content?: Record<string, { schema: Schema }> }>;
 }
 
 describe('sidecar OpenAPI and roles', () => {
@@ -27,8 +34,8 @@ describe('sidecar OpenAPI and roles', () => {
     expect(operations.filter(([, op]) => !op.summary).map(([name]) => name)).toEqual([]);
   });
 
-  it('names the admin, developer or gateway token of every /v2 operation, with its 401 and 403', () => {
-    for (const [name, op] of operations.filter(([name]) => name.includes(' /v2/'))) {
+  it('names the admin, developer or gateway token of every /v2 and /v3 operation, with its 401 and 403', () => {
+    for (const [name, op] of operations.filter(([name]) => / \/v[23]\//.test(name))) {
       const schemes = (op.security ?? []).flatMap((requirement) => Object.keys(requirement));
       expect({ name, schemes: schemes.length > 0 && schemes.every((s) => ['admin', 'developer', 'gateway'].includes(s)) }).toEqual({ name, schemes: true });
       expect({ name, statuses: ['401', '403'].filter((status) => op.responses[status]) }).toEqual({ name, statuses: ['401', '403'] });
@@ -44,6 +51,20 @@ describe('sidecar OpenAPI and roles', () => {
         expect(response.description).toEqual(expect.any(String));
       }
     }
+  });
+
+  it("documents the /v3 calls of Kong's guides with the fields they read (test 27 replays them)", () => {
+    const response = (name: string, status: string) => operations.find(([n]) => n === name)?.[1].responses[status]?.content?.['application/json']?.schema;
+    const portal = response('GET /v3/portals', '200')?.properties?.data?.items;
+    expect(portal?.required).toEqual(expect.arrayContaining(['id', 'default_domain', 'canonical_domain', 'auto_approve_developers']));
+    const registration = response('PATCH /v3/portals/{portalId}/applications/{applicationId}/registrations/{registrationId}', '200');
+    expect(registration?.required).toEqual(expect.arrayContaining(['id', 'status', 'api', 'application']));
+    expect(registration?.properties?.api?.required).toEqual(['id', 'name']);
+    expect(response('PATCH /v3/portals/{portalId}/developers/{developerId}', '200')?.required).toEqual(expect.arrayContaining(['id', 'status']));
+    for (const status of ['200', '201']) {
+      expect(response('PUT /v3/apis/{id}/publications/{portalId}', status)?.required).toEqual(expect.arrayContaining(['auth_strategy_ids', 'visibility', 'auto_approve_registrations']));
+    }
+    expect(response('POST /v3/apis', '201')?.required).toEqual(expect.arrayContaining(['id', 'name']));
   });
 
   it('marks no query parameter required (page[number], page[size] and filters are optional)', () => {

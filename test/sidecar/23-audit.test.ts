@@ -32,7 +32,7 @@ describe.each(testDatabases)('sidecar audit trail on %s', (_name, createDatabase
   });
 
   const events = async (query = '') => {
-    const response = await sidecar.admin({ url: `/v2/audit-events${query}` });
+    const response = await sidecar.admin({ url: `/v2/audit-events?page[size]=100${query.replace('?', '&')}` });
     expect(response.statusCode).toBe(200);
     return response.json().data as { action: string; actor: { type: string; id: string; address: string }; before: unknown; after: unknown }[];
   };

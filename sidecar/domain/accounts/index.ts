@@ -32,7 +32,7 @@ export function accountService(store: Store, { mailer, settings }: AccountOption
     sessions,
     passwords: passwords({ store, mailer, mails, links, limits, sessions }),
     apiTokens: apiTokens(store),
-    statuses: developerStatuses(store, sessions, settings),
+    statuses: developerStatuses(store, settings),
     /** Drops what can no longer be used: timed-out sessions, expired links, counts older than every window. */
     async purgeExpired(): Promise<void> {
       await sessions.purgeExpired();

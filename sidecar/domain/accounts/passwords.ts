@@ -1,6 +1,8 @@
 import { hashPassword, verifyPassword } from '../../crypto/passwords';
 import type { Developer } from '../../store/records';
 import type { SessionFace } from '../../store/sessions';
+import { developerActor } from '../../store/audit';
+import { developerEvent } from '../audit';
 import { InvalidInput } from '../errors';
 import type { MailingParts } from './parts';
 import type { AccountSessions } from './sessions';
@@ -12,10 +14,20 @@ interface Parts extends MailingParts {
 
 /** Setting, resetting and changing passwords; every change ends the developer's sessions. */
 export function passwords({ store, mailer, mails, links, limits, sessions }: Parts) {
-  const replace = async (developerId: string, password: string) => {
-    await store.developers.setPasswordHash(developerId, await hashPassword(password));
-    await store.accountTokens.deleteForDeveloper(developerId, ['reset_password', 'invitation']);
-    await sessions.endAll(developerId);
+  /**
+   * The new password, its unused links spent, every session ended and the audit row (the developer, never the
+   * password), in one transaction; a reset also marks the email verified: the link proved it.
+   */
+  const replace = async (developerId: string, password: string, action: 'developer.password_reset' | 'developer.password_changed', address: string) => {
+    const passwordHash = await hashPassword(password);
+    await store.transaction(async (tx) => {
+      const before = await tx.developers.get(developerId);
+      if (action === 'developer.password_reset' && before && !before.email_verified_at) await tx.developers.markEmailVerified(developerId);
+      await tx.developers.setPasswordHash(developerId, passwordHash);
+      await tx.accountTokens.deleteForDeveloper(developerId, ['reset_password', 'invitation']);
+      await tx.sessions.deleteForDeveloper(developerId);
+      await tx.audit.record(developerActor(developerId, address), { ...developerEvent(developerId), action, before, after: await tx.developers.get(developerId) });
+    });
   };
 
   return {
@@ -29,11 +41,9 @@ export function passwords({ store, mailer, mails, links, limits, sessions }: Par
       await mailer.send(mails.resetPassword(found.developer.email, token));
     },
     /** A reset or invitation link sets the password; the link proves the email, so it counts as verified. */
-    async reset(token: string, password: string): Promise<void> {
+    async reset(token: string, password: string, address: string): Promise<void> {
       const { developerId } = await links.redeem(token, ['reset_password', 'invitation']);
-      const developer = await store.developers.get(developerId);
-      if (developer && !developer.email_verified_at) await store.developers.markEmailVerified(developerId);
-      await replace(developerId, password);
+      await replace(developerId, password, 'developer.password_reset', address);
     },
     /**
      * The current password is required (and counted like a sign-in, so this is no way around the limits). Every
@@ -45,7 +55,7 @@ export function passwords({ store, mailer, mails, links, limits, sessions }: Par
         throw InvalidInput.field('current_password', 'is not your current password');
       }
       await attempt.succeeded();
-      await replace(developer.id, next);
+      await replace(developer.id, next, 'developer.password_changed', address);
       return (await sessions.start(developer.id, face)).id;
     },
     /** An admin-created developer gets a link to choose a password. */

@@ -1,6 +1,8 @@
 import { generateToken, hashToken } from '../../crypto/tokens';
 import { hashPassword } from '../../crypto/passwords';
 import { StoreConstraintError } from '../../store/errors';
+import { developerActor } from '../../store/audit';
+import { developerEvent } from '../audit';
 import type { MailingParts } from './parts';
 import type { AccountSettings } from './settings';
 
@@ -37,13 +39,17 @@ export function signUps({ store, mailer, mails, links, limits, settings }: Parts
       if (await store.developers.findWithPasswordByEmail(email)) return toldAlreadyRegistered(email);
       let developer;
       try {
-        developer = await store.developers.create({
-          email,
-          full_name: input.full_name,
-          token_hash: unheldTokenHash(),
-          token_created_at: null,
-          password_hash: passwordHash,
-          status: approvesAtOnce ? 'approved' : 'pending',
+        developer = await store.transaction(async (tx) => {
+          const created = await tx.developers.create({
+            email,
+            full_name: input.full_name,
+            token_hash: unheldTokenHash(),
+            token_created_at: null,
+            password_hash: passwordHash,
+            status: approvesAtOnce ? 'approved' : 'pending',
+          });
+          await tx.audit.record(developerActor(created.id, address), { ...developerEvent(created.id), action: 'developer.signed_up', after: created });
+          return created;
         });
       } catch (error) {
         if (error instanceof StoreConstraintError && error.violation === 'unique') return toldAlreadyRegistered(email);
@@ -59,12 +65,17 @@ export function signUps({ store, mailer, mails, links, limits, settings }: Parts
      * Marks the email verified (and approves the developer when approval is automatic). Portal API v2 answers
      * the email, and a token to set a password when the developer has none yet.
      */
-    async verifyEmail(token: string): Promise<{ email: string; token?: string }> {
+    async verifyEmail(token: string, address: string): Promise<{ email: string; token?: string }> {
       const { developerId } = await links.redeem(token, ['verify_email']);
-      await store.developers.markEmailVerified(developerId);
-      if (settings.autoApproveDevelopers) await store.developers.changeStatus(developerId, 'pending', 'approved');
-      const developer = await store.developers.get(developerId);
-      if (!developer) throw new Error(`developer ${developerId} vanished during verification`);
+      const developer = await store.transaction(async (tx) => {
+        const before = await tx.developers.get(developerId);
+        await tx.developers.markEmailVerified(developerId);
+        if (settings.autoApproveDevelopers) await tx.developers.changeStatus(developerId, 'pending', 'approved');
+        const after = await tx.developers.get(developerId);
+        if (!after) throw new Error(`developer ${developerId} vanished during verification`);
+        await tx.audit.record(developerActor(developerId, address), { ...developerEvent(developerId), action: 'developer.email_verified', before, after });
+        return after;
+      });
       if ((await store.developers.passwordHash(developerId)) !== null) return { email: developer.email };
       return { email: developer.email, token: await links.issue(developerId, 'reset_password') };
     },

@@ -5,8 +5,8 @@ export const AuditEvent = Type.Object({
   id: Type.String(),
   created_at: Type.String(),
   actor: Type.Object({
-    type: Type.Union([Type.Literal('admin'), Type.Literal('developer')]),
-    id: Type.String({ description: "the developer's id, or the admin token's id (a prefix of its digest)" }),
+    type: Type.Union([Type.Literal('admin'), Type.Literal('developer'), Type.Literal('system')]),
+    id: Type.String({ description: "the developer's id, the admin token's id (a prefix of its digest), or `housekeeping` (the background pass)" }),
     address: Type.Union([Type.String(), Type.Null()]),
   }),
   action: Type.String(),

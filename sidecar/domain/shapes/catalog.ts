@@ -69,8 +69,11 @@ export const Portal = Type.Object({
   description: Type.Union([Type.String(), Type.Null()]),
   authentication_enabled: Type.Boolean(),
   rbac_enabled: Type.Boolean(),
-  auto_approve_applications: Type.Boolean(),
+  auto_approve_applications: Type.Boolean({ description: "always false: each API's auth strategy or publication decides" }),
+  auto_approve_developers: Type.Boolean({ description: 'PORTAL_AUTO_APPROVE_DEVELOPERS' }),
   default_api_visibility: Visibility,
+  default_domain: Type.String({ description: "the portal's host (and port), from PORTAL_PUBLIC_URL" }),
+  canonical_domain: Type.String({ description: 'the same as default_domain: the portal has no custom domain' }),
 });
 export type PresentedPortal = Static<typeof Portal>;
 export const PortalList = ListOf(Portal);
