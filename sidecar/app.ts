@@ -36,6 +36,8 @@ import { dcrProviderRoutes } from './routes/dcr-providers';
 import { developerRoutes } from './routes/developers';
 import { healthRoutes } from './routes/health';
 import { internalRoutes } from './routes/internal';
+import { portalOpenApiDocument } from './portal/app';
+import { portalDocsRoutes } from './routes/portal-docs';
 import { portalRoutes } from './routes/portals';
 import { portalDeveloperRoutes } from './routes/portal-developers';
 import { reconcileRoutes } from './routes/reconcile';
@@ -128,6 +130,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(portalDocsRoutes(await portalOpenApiDocument({ store: options.store, accounts: options.accounts })));
 
   const { store } = options;
   const drivers = options.drivers ?? defaultDrivers;

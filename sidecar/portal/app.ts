@@ -1,6 +1,7 @@
 import fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
+import swagger from '@fastify/swagger';
 import { type AccountOptions, accountService } from '../domain/accounts';
 import { trustProxyFor } from '../http/client-address';
 import { refuseNulCharacters } from '../http/nul-characters';
@@ -8,9 +9,12 @@ import { problemServerOptions, registerProblemHandlers } from '../http/problems'
 import { requestValidation } from '../http/validation';
 import { ProblemSchema } from '../routes/schemas';
 import type { Store } from '../store';
+import { portalProducts } from '../domain/portal-products';
+import { absentFeatureRoutes } from './absent-feature-routes';
 import { portalContextRoutes } from './context-routes';
 import { enforceCsrfRules } from './csrf';
 import { developerApiRoutes } from './developer-routes';
+import { productRoutes } from './product-routes';
 import { sessionCookie } from './session-cookie';
 
 export interface PortalAppOptions {
@@ -23,6 +27,10 @@ export interface PortalAppOptions {
   logStream?: NodeJS.WritableStream;
   logLevel?: string;
 }
+
+const SECURITY_SCHEMES = {
+  portalAccessToken: { type: 'apiKey', in: 'cookie', name: 'portal_session', description: 'the session of POST /api/v2/developer/authenticate' },
+} as const;
 
 /** Request parts that can hold a session id or a password: censored in every log line. */
 const REDACTED = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'req.body'];
@@ -48,6 +56,11 @@ export async function buildPortalApp(options: PortalAppOptions): Promise<Fastify
   registerProblemHandlers(app);
   refuseNulCharacters(app);
   app.addSchema(ProblemSchema);
+  // Collects the OpenAPI document only: it is served on the sidecar's listener (portalOpenApiDocument), never here.
+  await app.register(swagger, {
+    openapi: { info: { title: 'kong-okta-dcr developer portal (Portal API v2)', version: '2' }, components: { securitySchemes: SECURITY_SCHEMES } },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
   const { settings } = options.accounts;
   const ownOrigin = new URL(settings.portalUrl).origin;
   await app.register(cookie);
@@ -58,5 +71,16 @@ export async function buildPortalApp(options: PortalAppOptions): Promise<Fastify
   const portalCookie = sessionCookie('portal', ownOrigin.startsWith('https:'));
   await app.register(developerApiRoutes(accounts, portalCookie));
   await app.register(portalContextRoutes(options.store, settings.portalUrl));
+  await app.register(productRoutes(portalProducts(options.store), accounts.sessions, portalCookie));
+  await app.register(absentFeatureRoutes(accounts.sessions, portalCookie));
   return app;
+}
+
+/** The portal listener's OpenAPI document, built from its routes without listening (the sidecar's listener serves it). */
+export async function portalOpenApiDocument(options: Pick<PortalAppOptions, 'store' | 'accounts'>): Promise<unknown> {
+  const app = await buildPortalApp({ ...options, allowedOrigins: [], trustedProxies: [], logLevel: 'silent' });
+  await app.ready();
+  const document = app.swagger();
+  await app.close();
+  return document;
 }

@@ -20,6 +20,20 @@ export function requirePortalSession(sessions: AccountSessions, cookie: SessionC
   };
 }
 
+/**
+ * Takes anonymous visitors too (the catalog): a live portal session makes the request a signed-in developer's;
+ * no cookie, or one that opens no session, is an anonymous visitor, never a 401.
+ */
+export function acceptPortalSession(sessions: AccountSessions, cookie: SessionCookie): onRequestAsyncHookHandler {
+  return async (request: FastifyRequest) => {
+    const active = await sessions.resolve(cookie.read(request), 'portal');
+    if (active) request.portalSession = active;
+  };
+}
+
+/** The signed-in developer of a request that passed `acceptPortalSession`; undefined: an anonymous visitor. */
+export const viewerOf = (request: FastifyRequest) => request.portalSession?.developer;
+
 /** Who makes a change through the portal session, for the audit trail: the developer, from the client's address. */
 export function sessionActorOf(request: FastifyRequest): Actor {
   return developerActor(activeSession(request).developer.id, request.ip);

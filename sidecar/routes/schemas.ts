@@ -41,6 +41,8 @@ export interface OperationSpec {
   headers?: TSchema;
   /** The success responses. */
   response: Record<number, TSchema>;
+  /** Without an access check: the security requirements it documents (default: none). */
+  security?: Record<string, string[]>[];
   /** Error statuses beyond those that follow from the spec (400 with input, 401/403 with access). */
   errors?: ErrorStatus[];
 }
@@ -63,7 +65,7 @@ export function operation(access: Access | undefined, spec: OperationSpec) {
       summary,
       ...(description && { description }),
       tags,
-      security: access?.security ?? [],
+      security: access?.security ?? spec.security ?? [],
       ...(params && { params }),
       ...(querystring && { querystring }),
       ...(body && { body }),

@@ -1,10 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { type StoreContext, paginate } from './context';
+import { type StoreContext, containsText, paginate } from './context';
 import { constrained } from './errors';
 import type { Api, PageOf, PageRequest } from './records';
 import type { ApiRow } from './schema';
 
 export type NewApi = Omit<Api, 'id' | 'created_at' | 'updated_at'>;
+
+/** Which published APIs a catalog page shows: equalities, and case-blind substrings (`contains`). */
+export interface PublishedFilter {
+  portalId: string;
+  /** Only public publications (an anonymous visitor). */
+  publicOnly: boolean;
+  id?: string | undefined;
+  name?: string | undefined;
+  nameContains?: string | undefined;
+  description?: string | undefined;
+  descriptionContains?: string | undefined;
+  /** Every word in the name or the description. */
+  words?: string[];
+}
 
 /** The catalog's APIs, each a gateway service by name. */
 export function apiRepository(ctx: StoreContext) {
@@ -34,6 +48,20 @@ export function apiRepository(ctx: StoreContext) {
     list(page: PageRequest, filter: { name?: string | undefined } = {}): Promise<PageOf<Api>> {
       const base = db.selectFrom('apis');
       return paginate(filter.name === undefined ? base : base.where('name', '=', filter.name), page, toRecord);
+    },
+    /** One page of the APIs published to the portal that the filter lets through. */
+    listPublished(page: PageRequest, filter: PublishedFilter): Promise<PageOf<Api>> {
+      let query = db.selectFrom('apis').where('id', 'in', (eb) => {
+        const published = eb.selectFrom('publications').select('api_id').where('portal_id', '=', filter.portalId);
+        return filter.publicOnly ? published.where('visibility', '=', 'public') : published;
+      });
+      if (filter.id !== undefined) query = query.where('id', '=', filter.id);
+      if (filter.name !== undefined) query = query.where('name', '=', filter.name);
+      if (filter.nameContains !== undefined) query = query.where(containsText('name', filter.nameContains));
+      if (filter.description !== undefined) query = query.where('description', '=', filter.description);
+      if (filter.descriptionContains !== undefined) query = query.where(containsText('description', filter.descriptionContains));
+      for (const word of filter.words ?? []) query = query.where((eb) => eb.or([containsText('name', word), containsText('description', word)]));
+      return paginate(query, page, toRecord);
     },
   };
 }

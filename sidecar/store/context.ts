@@ -47,6 +47,12 @@ export function compiledOnce<Row>(db: Kysely<Database>, build: (slot: string) =>
   };
 }
 
+/** `column` contains `text`, case-blind on both databases, its LIKE wildcards taken literally. */
+export function containsText(column: string, text: string): RawBuilder<boolean> {
+  const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return sql<boolean>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`;
+}
+
 export function encryptJson(cipher: Cipher, value: unknown): string {
   return cipher.encrypt(JSON.stringify(value));
 }

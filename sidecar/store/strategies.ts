@@ -1,11 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { type StoreContext, paginate } from './context';
+import { type StoreContext, containsText, paginate } from './context';
 import { constrained } from './errors';
 import type { AuthStrategy, PageOf, PageRequest } from './records';
 import type { AuthStrategyRow } from './schema';
 
 export type NewAuthStrategy = Omit<AuthStrategy, 'id' | 'created_at' | 'updated_at'>;
 export type AuthStrategyChanges = Partial<NewAuthStrategy>;
+
+export interface PublishedStrategyFilter {
+  portalId: string;
+  /** The portal shows a strategy by its display name, so its filters match that. */
+  displayName?: string | undefined;
+  displayNameContains?: string | undefined;
+  /** true: only those with a DCR provider; false: only those without. */
+  dcr?: boolean | undefined;
+}
 
 export function strategyRepository(ctx: StoreContext) {
   const { db } = ctx;
@@ -49,6 +58,16 @@ export function strategyRepository(ctx: StoreContext) {
     list(page: PageRequest, filter: { name?: string } = {}): Promise<PageOf<AuthStrategy>> {
       const base = db.selectFrom('auth_strategies');
       return paginate(filter.name === undefined ? base : base.where('name', '=', filter.name), page, toRecord);
+    },
+    /** One page of the strategies that APIs published to the portal use (credential type: DCR or self-managed). */
+    listPublished(page: PageRequest, filter: PublishedStrategyFilter): Promise<PageOf<AuthStrategy>> {
+      let query = db.selectFrom('auth_strategies').where('id', 'in', (eb) =>
+        eb.selectFrom('publications').select('auth_strategy_id').where('portal_id', '=', filter.portalId).where('auth_strategy_id', 'is not', null),
+      );
+      if (filter.displayName !== undefined) query = query.where('display_name', '=', filter.displayName);
+      if (filter.displayNameContains !== undefined) query = query.where(containsText('display_name', filter.displayNameContains));
+      if (filter.dcr !== undefined) query = query.where('dcr_provider_id', filter.dcr ? 'is not' : 'is', null);
+      return paginate(query, page, toRecord);
     },
     async listByProvider(providerId: string): Promise<AuthStrategy[]> {
       const rows = await db.selectFrom('auth_strategies').selectAll().where('dcr_provider_id', '=', providerId).execute();

@@ -67,6 +67,7 @@ const checks: Record<string, Check> = {
     expect(statuses(output)).toEqual([201, 204]);
     expect(JSON.parse(output.slice(output.indexOf('{')))).toEqual({ email: 'pat@example.com', full_name: 'Pat Portal' });
   },
+  'portal-products': (output) => expect(JSON.parse(output)).toEqual({ products: [{ name: 'demo', version: '1.0.0' }], total: 1 }),
   'create-application': (output, runner) => {
     expect(runner.variable('CLIENT_ID')).toMatch(/^0oa/);
     expect(runner.variable('CLIENT_SECRET').length).toBeGreaterThan(20);

@@ -117,8 +117,18 @@ describe.each(testDatabases)('portal sessions, CSRF and listener on %s', (_name,
     ['GET', '/v2/reconcile'],
     ['GET', '/v2/internal/applications/by-client-id/abc'],
     ['PATCH', `/v3/portals/${PORTAL_ID}/developers/5b3a2c1d-7e4f-4a8b-9c0d-1e2f3a4b5c6d`],
+    ['GET', '/v2/audit-events'],
+    ['GET', '/v2/registrations'],
+    ['GET', '/v3/apis'],
+    ['POST', '/v3/apis'],
+    ['GET', `/v3/apis/5b3a2c1d-7e4f-4a8b-9c0d-1e2f3a4b5c6d/publications/${PORTAL_ID}`],
+    ['GET', '/v3/portals'],
+    ['GET', `/v3/portals/${PORTAL_ID}/application-registrations`],
     ['GET', '/docs'],
     ['GET', '/docs/json'],
+    ['GET', '/docs/yaml'],
+    ['GET', '/docs/static/index.html'],
+    ['GET', '/docs/portal/json'],
     ['GET', '/metrics'],
     ['GET', '/healthz'],
     ['GET', '/readyz'],
@@ -130,6 +140,10 @@ describe.each(testDatabases)('portal sessions, CSRF and listener on %s', (_name,
   it('returns 404 on the sidecar listener for the portal API, and the portal cookie opens no admin or developer route there', async () => {
     const { cookie } = await signedIn(t);
     expect((await t.sidecar.app.inject({ url: '/api/v2/developer/me', headers: { cookie } })).statusCode).toBe(404);
+    for (const url of ['/api/v2/portal', '/api/v2/products', '/api/v2/search/product-catalog', '/api/v2/applications/auth-strategies']) {
+      const response = await t.sidecar.app.inject({ url, headers: { cookie } });
+      expect({ url, status: response.statusCode, detail: response.json().detail }).toEqual({ url, status: 404, detail: `no route for GET ${url}` });
+    }
     expect((await t.sidecar.app.inject({ url: '/v2/applications', headers: { cookie } })).statusCode).toBe(401);
   });
 });

@@ -1,45 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { Configuration, DeveloperApi, PortalApi } from '@kong/sdk-portal-js';
-import axios, { type AxiosInstance } from 'axios';
 import { PORTAL_ID } from '../../sidecar/domain/portal';
 import { type TestPortal, startTestPortal } from '../support/portal-app';
+import { browserLikeClient, statusOf } from '../support/portal-sdk';
 import { PASSWORD, newEmail, setStatus } from '../support/portal-journey';
 import { testDatabases } from '../support/sidecar-databases';
-
-/** An axios instance that keeps the cookies the portal sets, as a browser on one host does. */
-function browserLikeClient(baseURL: string): AxiosInstance {
-  const jar = new Map<string, string>();
-  const client = axios.create({ baseURL, headers: { accept: 'application/json' } });
-  client.interceptors.request.use((config) => {
-    if (jar.size > 0) config.headers.set('cookie', [...jar].map(([name, value]) => `${name}=${value}`).join('; '));
-    return config;
-  });
-  const keep = (headers: Record<string, unknown> | undefined) => {
-    for (const line of (headers?.['set-cookie'] as string[] | undefined) ?? []) {
-      const [pair = ''] = line.split(';');
-      const [name = '', value = ''] = pair.split('=');
-      if (value === '') jar.delete(name);
-      else jar.set(name, value);
-    }
-  };
-  client.interceptors.response.use(
-    (response) => {
-      keep(response.headers as Record<string, unknown>);
-      return response;
-    },
-    (error: { response?: { headers?: Record<string, unknown> } }) => {
-      keep(error.response?.headers);
-      return Promise.reject(error);
-    },
-  );
-  return client;
-}
-
-const statusOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => 'resolved',
-    (error: { response?: { status: number } }) => error.response?.status,
-  );
 
 describe.each(testDatabases)("the developer journey through Kong's portal SDK (@kong/sdk-portal-js) on %s", (_name, createDatabase) => {
   let t: TestPortal;
