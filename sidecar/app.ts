@@ -5,7 +5,7 @@ import { DEFAULTS } from './defaults';
 import type { Store } from './store';
 import { type CreationLimit, applicationCreation } from './domain/application-creation';
 import { type ApplicationDeletion, type DeletionBackoff, applicationDeletion } from './domain/application-deletion';
-import { applicationService } from './domain/applications';
+import { type ApplicationService, applicationService } from './domain/applications';
 import { auditService } from './domain/audit';
 import { authStrategyService } from './domain/auth-strategies';
 import { catalogService } from './domain/catalog';
@@ -17,7 +17,7 @@ import { startHousekeeping } from './domain/housekeeping';
 import { type LateRegistrationCleanup, lateRegistrationCleanup } from './domain/late-registrations';
 import { reconciler } from './domain/reconcile';
 import { portalService } from './domain/portal-admin';
-import { registrationService } from './domain/registrations';
+import { type RegistrationService, registrationService } from './domain/registrations';
 import { serviceCatalog } from './domain/services';
 import { kongDeclarativeServices } from './gateway/kong-declarative';
 import { accessControl } from './http/auth';
@@ -76,6 +76,11 @@ export interface AppOptions {
   logLevel?: string;
 }
 
+export interface ApplicationUseCases {
+  applications: ApplicationService;
+  registrations: RegistrationService;
+}
+
 /** Header and body paths that can hold a secret: censored in every log line even if something logs them. */
 const REDACTED = [
   'req.headers.authorization',
@@ -98,6 +103,8 @@ declare module 'fastify' {
     deletion: ApplicationDeletion;
     /** The checks of registrations that got no answer (tests run passes through it). */
     lateRegistrations: LateRegistrationCleanup;
+    /** The application use cases, which the portal's listener serves too (in Portal API v2 shapes). */
+    useCases: ApplicationUseCases;
   }
 }
 
@@ -130,7 +137,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  await app.register(portalDocsRoutes(await portalOpenApiDocument({ store: options.store, accounts: options.accounts })));
 
   const { store } = options;
   const drivers = options.drivers ?? defaultDrivers;
@@ -175,6 +181,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(portalDeveloperRoutes(accounts.statuses, access.admin));
   await app.register(applicationRoutes(applications, access));
   const registrations = registrationService(store, applications, services);
+  const useCases = { applications, registrations };
+  await app.register(portalDocsRoutes(await portalOpenApiDocument({ store, accounts: options.accounts, useCases })));
   await app.register(registrationRoutes(registrations, access));
   await app.register(catalogRoutes(catalogService(store, services), access.admin));
   await app.register(portalRoutes(portalService(store, registrations, options.accounts.settings), access.admin));
@@ -196,5 +204,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }
   app.decorate('deletion', deletion);
   app.decorate('lateRegistrations', lateRegistrations);
+  app.decorate('useCases', useCases);
   return app;
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { AppOptions } from './app';
+import type { AppOptions, ApplicationUseCases } from './app';
 import type { SidecarConfig } from './config';
 import { DEFAULTS } from './defaults';
 import { createCipher, encryptionKey } from './crypto/cipher';
@@ -45,9 +45,10 @@ function accountOptionsFrom(config: SidecarConfig): AccountOptions {
 }
 
 /** The portal listener's options the configuration describes. */
-export function portalOptionsFrom(config: SidecarConfig, store: Store): PortalAppOptions {
+export function portalOptionsFrom(config: SidecarConfig, store: Store, useCases: ApplicationUseCases): PortalAppOptions {
   return {
     store,
+    useCases,
     accounts: accountOptionsFrom(config),
     allowedOrigins: config.portalAllowedOrigins,
     trustedProxies: config.trustedProxies,

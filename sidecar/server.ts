@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   }
   const store = await openConfiguredStore(config);
   const app = await buildApp(appOptionsFrom(config, store));
-  const portal = await buildPortalApp(portalOptionsFrom(config, store));
+  const portal = await buildPortalApp(portalOptionsFrom(config, store, app.useCases));
   const stop = () => {
     Promise.all([app.close(), portal.close()])
       .then(() => store.close())

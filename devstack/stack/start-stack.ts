@@ -97,7 +97,7 @@ export async function startStack(settings: StackSettings, paths: StackPaths, pro
     progress('portal: starting the developers\' listener (Portal API v2)');
     const portalLog = fs.createWriteStream(path.join(logDir, 'portal.log'), { flags: 'a', mode: 0o600 });
     closers.push(() => new Promise((resolve) => portalLog.end(resolve)));
-    const portal = await buildPortalApp({ ...portalOptionsFrom(sidecarConfig, store), logStream: portalLog });
+    const portal = await buildPortalApp({ ...portalOptionsFrom(sidecarConfig, store, sidecar.useCases), logStream: portalLog });
     closers.push(() => portal.close());
     await portal.listen({ port: settings.ports.portal, host: settings.host });
 

@@ -1,4 +1,5 @@
 import type { Repositories, Store } from '../store';
+import type { ApplicationFilter } from '../store/applications';
 import type { Actor } from '../store/audit';
 import type { Application, Developer } from '../store/records';
 import type { ApplicationCreation } from './application-creation';
@@ -7,7 +8,7 @@ import type { ApplicationDeletion } from './application-deletion';
 import type { Caller } from './callers';
 import type { DcrProviderService } from './dcr-providers';
 import { Conflict, NotFound } from './errors';
-import { listPage } from './shapes/common';
+import { type PageQuery, listPage } from './shapes/common';
 import type { ApplicationListQuery, ApplicationPatch, PresentedApplication } from './shapes/applications';
 
 /** Why an application that is not active cannot take a change. */
@@ -32,6 +33,10 @@ export function applicationService(
     return application;
   };
 
+  /** The filter narrowed to what the caller reaches: a developer's own applications only. */
+  const reachable = (caller: Caller, filter: ApplicationFilter): ApplicationFilter =>
+    caller.role === 'developer' ? { ...filter, developer_id: caller.developer.id } : filter;
+
   /** A change to an application's row and its audit row, in one transaction. */
   const changeApplication = (
     actor: Actor,
@@ -52,13 +57,12 @@ export function applicationService(
     create: creation.create,
     claim: creation.claim,
     list(caller: Caller, query: ApplicationListQuery) {
-      const filter = {
-        developer_id: caller.role === 'developer' ? caller.developer.id : query['filter[developer_id]'],
-        status: query['filter[status]'],
-        client_id: query['filter[client_id]'],
-      };
-      return listPage(query, (page) => store.applications.list(page, filter), (a) => presentApplication(a));
+      const filter = { developer_id: query['filter[developer_id]'], status: query['filter[status]'], client_id: query['filter[client_id]'] };
+      return listPage(query, (page) => store.applications.list(page, reachable(caller, filter)), (a) => presentApplication(a));
     },
+    /** One page of the applications the caller reaches that match the filter, as stored (for another face's shapes). */
+    page: (caller: Caller, query: PageQuery, filter: ApplicationFilter) =>
+      listPage(query, (page) => store.applications.list(page, reachable(caller, filter)), (a) => a),
     get: async (caller: Caller, id: string) => presentApplication(await reach(caller, id)),
     async update(developer: Developer, id: string, patch: ApplicationPatch, actor: Actor): Promise<PresentedApplication> {
       const before = presentApplication(await reach({ role: 'developer', developer }, id));

@@ -46,6 +46,7 @@ export const versionIdOf = (api: Pick<Api, 'id'>): string => api.id;
 
 /** The version's name: the API's version, or this when it has none. */
 const UNVERSIONED = 'unversioned';
+export const versionNameOf = (api: Pick<Api, 'version'>): string => api.version ?? UNVERSIONED;
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 

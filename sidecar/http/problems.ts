@@ -11,6 +11,8 @@ export interface Problem {
   detail: string;
   invalid_parameters?: InvalidParameter[];
   idp_error?: { error: string; error_description: string };
+  /** The portal's: `kong:trace:<request id>`, as Konnect's portal API correlates a problem with its log line. */
+  instance?: string;
 }
 
 export function problem(status: number, detail: string, extras: Omit<Problem, 'status' | 'title' | 'detail'> = {}): Problem {
@@ -45,10 +47,11 @@ function fromError(error: FastifyError | ProblemError): Problem {
   return status >= 500 ? problem(500, 'An unexpected error occurred') : problem(status, error.message);
 }
 
-/** One error handler and one not-found handler for the whole app. */
-export function registerProblemHandlers(app: FastifyInstance): void {
+/** One error handler and one not-found handler for the whole app; `traced`: every problem names its request. */
+export function registerProblemHandlers(app: FastifyInstance, { traced = false } = {}): void {
+  const trace = (request: FastifyRequest) => (traced ? { instance: `kong:trace:${request.id}` } : {});
   app.setErrorHandler<FastifyError | ProblemError>((error, request, reply) => {
-    const body = fromError(error);
+    const body = { ...fromError(error), ...trace(request) };
     if (body.status >= 500 && !(error instanceof ProblemError)) {
       // Only name, message and stack: an HTTP client error object holds request headers (tokens).
       request.log.error({ err: { type: error.name, message: error.message, stack: error.stack } }, 'request failed');
@@ -62,7 +65,7 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     reply
       .code(404)
       .type('application/problem+json')
-      .send(problem(404, `no route for ${request.method} ${request.url.split('?')[0]}`)),
+      .send({ ...problem(404, `no route for ${request.method} ${request.url.split('?')[0]}`), ...trace(request) }),
   );
 }
 

@@ -8,9 +8,15 @@ import { refuseNulCharacters } from '../http/nul-characters';
 import { problemServerOptions, registerProblemHandlers } from '../http/problems';
 import { requestValidation } from '../http/validation';
 import { ProblemSchema } from '../routes/schemas';
-import type { Store } from '../store';
+import type { ApplicationUseCases } from '../app';
+import { portalApplicationService } from '../domain/portal-applications';
 import { portalProducts } from '../domain/portal-products';
+import { portalRegistrationService } from '../domain/portal-registrations';
+import type { Store } from '../store';
 import { absentFeatureRoutes } from './absent-feature-routes';
+import { portalApplicationRoutes } from './application-routes';
+import { requirePortalSession } from './auth';
+import { portalRegistrationRoutes } from './registration-routes';
 import { portalContextRoutes } from './context-routes';
 import { enforceCsrfRules } from './csrf';
 import { developerApiRoutes } from './developer-routes';
@@ -20,6 +26,8 @@ import { sessionCookie } from './session-cookie';
 export interface PortalAppOptions {
   store: Store;
   accounts: AccountOptions;
+  /** The sidecar's application use cases (its listener builds them): the portal serves them to signed-in developers. */
+  useCases: ApplicationUseCases;
   /** Front ends hosted elsewhere that may call `/api/v2` with the portal's cookie (credentialed CORS). */
   allowedOrigins: string[];
   /** Peers whose X-Forwarded-For names the client (rate limits); empty: the socket's address. */
@@ -32,8 +40,8 @@ const SECURITY_SCHEMES = {
   portalAccessToken: { type: 'apiKey', in: 'cookie', name: 'portal_session', description: 'the session of POST /api/v2/developer/authenticate' },
 } as const;
 
-/** Request parts that can hold a session id or a password: censored in every log line. */
-const REDACTED = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'req.body'];
+/** Request parts that can hold a session id, a password or a client secret: censored in every log line. */
+const REDACTED = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'req.headers["idempotency-key"]', 'req.body'];
 
 /**
  * The portal's listener: only `/api/v2` (and, with the pages, the portal's pages and assets). It shares the
@@ -53,7 +61,7 @@ export async function buildPortalApp(options: PortalAppOptions): Promise<Fastify
     ...problemServerOptions,
     ...requestValidation,
   });
-  registerProblemHandlers(app);
+  registerProblemHandlers(app, { traced: true });
   refuseNulCharacters(app);
   app.addSchema(ProblemSchema);
   // Collects the OpenAPI document only: it is served on the sidecar's listener (portalOpenApiDocument), never here.
@@ -71,13 +79,19 @@ export async function buildPortalApp(options: PortalAppOptions): Promise<Fastify
   const portalCookie = sessionCookie('portal', ownOrigin.startsWith('https:'));
   await app.register(developerApiRoutes(accounts, portalCookie));
   await app.register(portalContextRoutes(options.store, settings.portalUrl));
-  await app.register(productRoutes(portalProducts(options.store), accounts.sessions, portalCookie));
+  const { store, useCases } = options;
+  const products = portalProducts(store);
+  await app.register(productRoutes(products, accounts.sessions, portalCookie));
   await app.register(absentFeatureRoutes(accounts.sessions, portalCookie));
+  const signedIn = requirePortalSession(accounts.sessions, portalCookie);
+  await app.register(portalApplicationRoutes(portalApplicationService(store, useCases.applications), signedIn));
+  const registrations = portalRegistrationService(store, useCases.applications, useCases.registrations, products);
+  await app.register(portalRegistrationRoutes(registrations, signedIn));
   return app;
 }
 
 /** The portal listener's OpenAPI document, built from its routes without listening (the sidecar's listener serves it). */
-export async function portalOpenApiDocument(options: Pick<PortalAppOptions, 'store' | 'accounts'>): Promise<unknown> {
+export async function portalOpenApiDocument(options: Pick<PortalAppOptions, 'store' | 'accounts' | 'useCases'>): Promise<unknown> {
   const app = await buildPortalApp({ ...options, allowedOrigins: [], trustedProxies: [], logLevel: 'silent' });
   await app.ready();
   const document = app.swagger();

@@ -2,6 +2,7 @@ import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { AccountSessions, ActiveSession } from '../domain/accounts/sessions';
 import { NoSession } from '../domain/accounts/problems';
 import { type Actor, developerActor } from '../store/audit';
+import { type OperationSpec, operation } from '../routes/schemas';
 import type { SessionCookie } from './session-cookie';
 
 declare module 'fastify' {
@@ -20,6 +21,11 @@ export function requirePortalSession(sessions: AccountSessions, cookie: SessionC
   };
 }
 
+/** Who makes a change through the portal session, for the audit trail: the developer, from the client's address. */
+export function sessionActorOf(request: FastifyRequest): Actor {
+  return developerActor(activeSession(request).developer.id, request.ip);
+}
+
 /**
  * Takes anonymous visitors too (the catalog): a live portal session makes the request a signed-in developer's;
  * no cookie, or one that opens no session, is an anonymous visitor, never a 401.
@@ -34,13 +40,16 @@ export function acceptPortalSession(sessions: AccountSessions, cookie: SessionCo
 /** The signed-in developer of a request that passed `acceptPortalSession`; undefined: an anonymous visitor. */
 export const viewerOf = (request: FastifyRequest) => request.portalSession?.developer;
 
-/** Who makes a change through the portal session, for the audit trail: the developer, from the client's address. */
-export function sessionActorOf(request: FastifyRequest): Actor {
-  return developerActor(activeSession(request).developer.id, request.ip);
-}
-
 /** The session of a request that passed `requirePortalSession`. */
 export function activeSession(request: FastifyRequest): ActiveSession {
   if (!request.portalSession) throw new Error('route needs requirePortalSession');
   return request.portalSession;
+}
+
+/** The signed-in developer of a request that passed `requirePortalSession`. */
+export const sessionDeveloper = (request: FastifyRequest) => activeSession(request).developer;
+
+/** The route options of an operation for a signed-in developer (the portal cookie; never a bearer token). */
+export function sessionOperation(signedIn: onRequestAsyncHookHandler) {
+  return (spec: OperationSpec) => ({ ...operation(undefined, { ...spec, errors: [401, ...(spec.errors ?? [])] }), onRequest: signedIn });
 }

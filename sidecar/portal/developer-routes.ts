@@ -13,8 +13,8 @@ import {
   VerifyEmailRequest,
   VerifyEmailResponse,
 } from '../domain/shapes/portal';
-import { type OperationSpec, operation } from '../routes/schemas';
-import { activeSession, requirePortalSession, sessionActorOf } from './auth';
+import { operation } from '../routes/schemas';
+import { activeSession, requirePortalSession, sessionActorOf, sessionOperation } from './auth';
 import type { SessionCookie } from './session-cookie';
 
 const tags = ['developer'];
@@ -22,9 +22,7 @@ const NO_CONTENT = { 204: Type.Null() };
 
 /** Portal API v2 `/api/v2/developer*`: sign-up, sign-in to a cookie session, passwords, and our personal API token. */
 export function developerApiRoutes(accounts: AccountService, cookie: SessionCookie) {
-  const signedIn = requirePortalSession(accounts.sessions, cookie);
-  /** An operation for a signed-in developer (the portal cookie; never a bearer token). */
-  const withSession = (spec: OperationSpec) => ({ ...operation(undefined, { ...spec, errors: [401, ...(spec.errors ?? [])] }), onRequest: signedIn });
+  const withSession = sessionOperation(requirePortalSession(accounts.sessions, cookie));
 
   return async (app: FastifyInstance) => {
     app.post<{ Body: RegisterPayload }>(

@@ -10,6 +10,7 @@ export const ProblemSchema = Type.Object(
     detail: Type.String(),
     invalid_parameters: Type.Optional(Type.Array(Type.Object({ field: Type.String(), reason: Type.String() }))),
     idp_error: Type.Optional(Type.Object({ error: Type.String(), error_description: Type.String() })),
+    instance: Type.Optional(Type.String({ description: 'the portal\'s: kong:trace:<request id>, the request\'s log lines' })),
   },
   { $id: 'Problem' },
 );

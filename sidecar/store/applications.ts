@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type StoreContext, compiledOnce, decryptJson, encryptJson, paginate } from './context';
+import { type StoreContext, compiledOnce, containsText, decryptJson, encryptJson, paginate } from './context';
 import { constrained } from './errors';
 import type { Application, ApplicationStatus, DeveloperStatus, PageOf, PageRequest } from './records';
 import type { ApplicationRow } from './schema';
@@ -18,7 +18,13 @@ export interface GatewayMapping {
 export interface ApplicationFilter {
   developer_id?: string | undefined;
   status?: ApplicationStatus | undefined;
+  /** Every status but this one. */
+  status_not?: ApplicationStatus | undefined;
   client_id?: string | undefined;
+  name?: string | undefined;
+  /** Part of the name, in any case. */
+  name_contains?: string | undefined;
+  auth_strategy_id?: string | undefined;
 }
 
 export type ApplicationChanges = Partial<Pick<Application, 'name' | 'description' | 'redirect_uris' | 'idp_secrets'>>;
@@ -108,7 +114,11 @@ export function applicationRepository(ctx: StoreContext) {
       let base = db.selectFrom('applications');
       if (filter.developer_id !== undefined) base = base.where('developer_id', '=', filter.developer_id);
       if (filter.status !== undefined) base = base.where('status', '=', filter.status);
+      if (filter.status_not !== undefined) base = base.where('status', '!=', filter.status_not);
       if (filter.client_id !== undefined) base = base.where('client_id', '=', filter.client_id);
+      if (filter.name !== undefined) base = base.where('name', '=', filter.name);
+      if (filter.name_contains !== undefined) base = base.where(containsText('name', filter.name_contains));
+      if (filter.auth_strategy_id !== undefined) base = base.where('auth_strategy_id', '=', filter.auth_strategy_id);
       return paginate(base, page, toRecord);
     },
     /** Every application of one developer (their deletion deletes them all). */

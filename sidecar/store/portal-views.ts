@@ -1,5 +1,5 @@
 import { type SelectQueryBuilder, sql } from 'kysely';
-import type { StoreContext } from './context';
+import { type StoreContext, containsText } from './context';
 import type { ApplicationStatus, PageOf, PageRequest, RegistrationStatus } from './records';
 import type { Database } from './schema';
 
@@ -11,6 +11,27 @@ export interface RegistrationView {
   application: { id: string; name: string };
   created_at: string;
   updated_at: string;
+}
+
+/** A registration with its API's name and version: what a developer sees of their own (Konnect's product registration). */
+export interface ApiRegistrationView {
+  id: string;
+  status: RegistrationStatus;
+  application_id: string;
+  api: { id: string; name: string; version: string | null };
+  created_at: string;
+  updated_at: string;
+}
+
+/** The filters of a developer's list of one application's registrations; `*_contains` in any case. */
+export interface ApiRegistrationFilter {
+  id?: string | undefined;
+  status?: RegistrationStatus | undefined;
+  api_name?: string | undefined;
+  api_name_contains?: string | undefined;
+  /** null: only APIs without a version. */
+  api_version?: string | null | undefined;
+  api_version_contains?: string | undefined;
 }
 
 /** An application with its auth strategy and developer. */
@@ -60,6 +81,37 @@ export function portalViewRepository(ctx: StoreContext) {
     created_at: row.created_at,
     updated_at: row.updated_at,
   });
+  const ofApplication = (applicationId: string, filter: ApiRegistrationFilter) => {
+    let base = registrations(filter).where('r.application_id', '=', applicationId);
+    if (filter.api_name !== undefined) base = base.where('a.name', '=', filter.api_name);
+    if (filter.api_name_contains !== undefined) base = base.where(containsText('a.name', filter.api_name_contains));
+    if (filter.api_version === null) base = base.where('a.version', 'is', null);
+    else if (filter.api_version !== undefined) base = base.where('a.version', '=', filter.api_version);
+    if (filter.api_version_contains !== undefined) base = base.where(containsText('a.version', filter.api_version_contains));
+    return base;
+  };
+  const apiRegistrationColumns = [
+    'r.id',
+    'r.status',
+    'r.application_id',
+    'r.created_at',
+    'r.updated_at',
+    'a.id as api_id',
+    'a.name as api_name',
+    'a.version as api_version',
+  ] as const;
+  type ApiRegistrationJoin = {
+    id: string; status: string; application_id: string; created_at: string; updated_at: string;
+    api_id: string; api_name: string; api_version: string | null;
+  };
+  const toApiRegistration = (row: ApiRegistrationJoin): ApiRegistrationView => ({
+    id: row.id,
+    status: row.status as RegistrationStatus,
+    application_id: row.application_id,
+    api: { id: row.api_id, name: row.api_name, version: row.api_version },
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  });
   const total = async (base: SelectQueryBuilder<Database, any, object>) =>
     Number((await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()).total);
 
@@ -79,6 +131,21 @@ export function portalViewRepository(ctx: StoreContext) {
     async registration(id: string): Promise<RegistrationView | undefined> {
       const row = await registrations({ id }).select(registrationColumns).executeTakeFirst();
       return row && toRegistration(row);
+    },
+    /** One application's registrations for services that are APIs of the catalog, oldest first. */
+    async applicationRegistrations(applicationId: string, page: PageRequest, filter: ApiRegistrationFilter): Promise<PageOf<ApiRegistrationView>> {
+      const rows = await ofApplication(applicationId, filter)
+        .select(apiRegistrationColumns)
+        .orderBy('r.created_at')
+        .orderBy('r.id')
+        .limit(page.size)
+        .offset((page.number - 1) * page.size)
+        .execute();
+      return { items: rows.map(toApiRegistration), total: await total(ofApplication(applicationId, filter)) };
+    },
+    async applicationRegistration(applicationId: string, id: string): Promise<ApiRegistrationView | undefined> {
+      const row = await ofApplication(applicationId, { id }).select(apiRegistrationColumns).executeTakeFirst();
+      return row && toApiRegistration(row);
     },
     async applications(page: PageRequest): Promise<PageOf<ApplicationView>> {
       const base = db

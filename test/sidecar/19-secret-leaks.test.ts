@@ -109,6 +109,7 @@ describe.each(testDatabases)('sidecar secrets on %s', (_name, createDatabase) =>
     portal = await buildPortalApp({
       store: sidecar.store,
       accounts: sidecar.options.accounts,
+      useCases: sidecar.app.useCases,
       allowedOrigins: [],
       trustedProxies: [],
       logLevel: 'trace',

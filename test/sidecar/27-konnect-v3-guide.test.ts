@@ -69,7 +69,7 @@ describe.each(testDatabases)("Kong's newer Dev Portal guides, their /v3 calls ve
     await sidecar.app.listen({ port: 0, host: '127.0.0.1' });
     API_HOST = `http://127.0.0.1:${(sidecar.app.server.address() as AddressInfo).port}`;
     KONNECT_TOKEN = sidecar.adminToken;
-    portal = await buildPortalApp({ store: sidecar.store, accounts: sidecar.options.accounts, allowedOrigins: [], trustedProxies: [] });
+    portal = await buildPortalApp({ store: sidecar.store, accounts: sidecar.options.accounts, useCases: sidecar.app.useCases, allowedOrigins: [], trustedProxies: [] });
     await portal.ready();
     dev = await developer(sidecar);
   });

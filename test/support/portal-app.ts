@@ -31,6 +31,7 @@ export async function startTestPortal(
   const portal = await buildPortalApp({
     store: sidecar.store,
     accounts: sidecar.options.accounts,
+    useCases: sidecar.app.useCases,
     allowedOrigins: [],
     trustedProxies: [],
     ...(sidecar.options.logStream && { logStream: sidecar.options.logStream }),

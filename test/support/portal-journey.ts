@@ -41,3 +41,10 @@ export async function signedIn(t: TestPortal, email?: string): Promise<{ id: str
   const response = expectStatus(await authenticate(t, developer.email), 204, 'authenticate');
   return { ...developer, cookie: cookiesOf(response) };
 }
+
+/** An API of the catalog published to the portal (admin v3 calls): returns its id, which is also its product's and version's. */
+export async function publishedApi(t: TestPortal, api: object, publication: object): Promise<string> {
+  const id = expectStatus(await t.sidecar.admin({ method: 'POST', url: '/v3/apis', payload: api }), 201, 'create API').json().id as string;
+  expectStatus(await t.sidecar.admin({ method: 'PUT', url: `/v3/apis/${id}/publications/${PORTAL_ID}`, payload: publication }), 201, 'publish API');
+  return id;
+}
