@@ -63,6 +63,7 @@ function summary(stack: RunningStack, settings: StackSettings, bootstrapped: Boo
     ...okta,
     `  Sidecar API                    ${stack.sidecarUrl}   (Swagger UI: ${stack.sidecarUrl}/docs)`,
     `      admin token                ${stack.secrets.SIDECAR_ADMIN_TOKEN}`,
+    `  Admin console                  ${stack.sidecarUrl}/admin/   (field Admin token: SIDECAR_ADMIN_TOKEN of ${secretsFile})`,
     ...bootstrapLines(bootstrapped),
     `  Developer portal               ${stack.portalUrl}   (Portal API v2 under /api/v2, e.g. ${stack.portalUrl}/api/v2/portal)`,
     ...signUpLines(stack, settings),

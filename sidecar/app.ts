@@ -16,9 +16,15 @@ import { applicationByClientId } from './domain/gateway-lookup';
 import { startHousekeeping } from './domain/housekeeping';
 import { type LateRegistrationCleanup, lateRegistrationCleanup } from './domain/late-registrations';
 import { reconciler } from './domain/reconcile';
+import { consoleAccess } from './domain/console/access';
+import { consoleCatalog } from './domain/console/catalog';
+import { providerForms } from './domain/console/provider-forms';
+import { strategyForms } from './domain/console/strategy-forms';
+import { consoleViews } from './domain/console/views';
 import { portalService } from './domain/portal-admin';
 import { type RegistrationService, registrationService } from './domain/registrations';
 import { serviceCatalog } from './domain/services';
+import { consolePages } from './console/pages';
 import { kongDeclarativeServices } from './gateway/kong-declarative';
 import { accessControl } from './http/auth';
 import { trustProxyFor } from './http/client-address';
@@ -67,6 +73,8 @@ export interface AppOptions {
   /** How often the background pass retries due deletions and purges expired records; 0 = never (tests drive
    * `app.deletion` themselves). */
   housekeepingIntervalMs?: number;
+  /** The sidecar's own URL as browsers reach it: the admin console's origin, the only one its forms are taken from. */
+  consoleUrl?: string;
   /** Kong's declarative file: registrations must name one of its services. Unset: any name is accepted. */
   kongDeclarativeConfig?: string;
   /** Peers whose X-Forwarded-For names the client (the audit trail's address); unset: the socket's address. */
@@ -174,23 +182,48 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const services = serviceCatalog(gatewayServices);
   const access = accessControl({ admin: options.adminToken, gateway: options.gatewayToken }, store.developers.getByTokenHash);
 
+  const strategies = authStrategyService(store);
+  const developers = developerService(store, deletion, accounts.passwords.invite);
+  const registrations = registrationService(store, applications, services);
+  const catalog = catalogService(store, services);
+  const audit = auditService(store, applications);
+  const reconcile = reconciler(store, providers, clientNamePrefix);
+
   await app.register(healthRoutes(() => store.ping(), metrics));
   await app.register(dcrProviderRoutes(providers, Object.keys(drivers), access.admin));
-  await app.register(authStrategyRoutes(authStrategyService(store), access.admin));
-  await app.register(developerRoutes(developerService(store, deletion, accounts.passwords.invite), access.admin));
+  await app.register(authStrategyRoutes(strategies, access.admin));
+  await app.register(developerRoutes(developers, access.admin));
   await app.register(portalDeveloperRoutes(accounts.statuses, access.admin));
   await app.register(applicationRoutes(applications, access));
-  const registrations = registrationService(store, applications, services);
   const useCases = { applications, registrations };
   await app.register(portalDocsRoutes(await portalOpenApiDocument({ store, accounts: options.accounts, useCases })));
   await app.register(registrationRoutes(registrations, access));
-  await app.register(catalogRoutes(catalogService(store, services), access.admin));
+  await app.register(catalogRoutes(catalog, access.admin));
   await app.register(portalRoutes(portalService(store, registrations, options.accounts.settings), access.admin));
-  await app.register(auditRoutes(auditService(store, applications), access));
+  await app.register(auditRoutes(audit, access));
   await app.register(serviceRoutes(services, access.adminOrDeveloper));
   // The gateway looks up every client ID it has not cached: two log lines each would cost more than the lookup.
   await app.register(internalRoutes((clientId) => applicationByClientId(store, clientId), access.gateway), { logLevel: 'warn' });
-  await app.register(reconcileRoutes(reconciler(store, providers, clientNamePrefix), access.admin));
+  await app.register(reconcileRoutes(reconcile, access.admin));
+  await app.register(
+    consolePages({
+      ownOrigin: new URL(options.consoleUrl ?? DEFAULTS.consoleUrl).origin,
+      access: consoleAccess(store, options.accounts.settings, options.adminToken),
+      preSessions: accounts.preSessions,
+      developers,
+      statuses: accounts.statuses,
+      views: consoleViews(store),
+      registrations,
+      applications,
+      providers,
+      providerForms: providerForms(providers, drivers),
+      strategies,
+      strategyForms: strategyForms(strategies),
+      catalog: consoleCatalog(store, catalog, services),
+      reconciler: reconcile,
+      audit,
+    }),
+  );
 
   const housekeepingMs = options.housekeepingIntervalMs ?? DEFAULTS.housekeepingIntervalMs;
   if (housekeepingMs > 0) {

@@ -21,11 +21,15 @@ export interface SidecarConfig {
   creationLimitPerHour: number;
   /** The name prefix of our clients at the IdP; reconcile touches no other client. */
   clientNamePrefix: string;
+  /** The sidecar's own URL as browsers reach it (SIDECAR_PUBLIC_URL): the admin console's origin. */
+  consoleUrl: string;
   /** Where the portal (the developers' face: `/api/v2`) listens. */
   portalPort: number;
   portalHost: string;
   /** Other origins whose front ends may call `/api/v2` with the portal's cookie (credentialed CORS). */
   portalAllowedOrigins: string[];
+  /** The gateway's address as developers reach it, for the ready-to-run commands of the portal's pages. */
+  portalGatewayUrl: string | undefined;
   /** Peers whose X-Forwarded-For is believed (addresses or CIDRs); anyone else's address is the socket's. */
   trustedProxies: string[];
   accounts: AccountSettings;
@@ -155,14 +159,23 @@ function smtpUrl(env: NodeJS.ProcessEnv): string | undefined {
   return value || undefined;
 }
 
+/** Where a browser reaches a listener by default: its host, or loopback for a wildcard address. */
+function browserHost(host: string): string {
+  if (host === '' || host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
 /** Reads and checks every setting; throws ConfigError for the first bad one. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig {
   // 0: any free port, as SIDECAR_PORT.
   const portalPort = integer(env, 'PORTAL_PORT', DEFAULTS.portalPort, 0, 65535);
+  // 0: any free port (the log line `Server listening at` names it).
+  const port = integer(env, 'SIDECAR_PORT', DEFAULTS.port, 0, 65535);
+  const host = env.SIDECAR_HOST ?? DEFAULTS.host;
   return {
-    // 0: any free port (the log line `Server listening at` names it).
-    port: integer(env, 'SIDECAR_PORT', DEFAULTS.port, 0, 65535),
-    host: env.SIDECAR_HOST ?? DEFAULTS.host,
+    port,
+    host,
+    consoleUrl: origin('SIDECAR_PUBLIC_URL', env.SIDECAR_PUBLIC_URL || `http://${browserHost(host)}:${port}`),
     dataDir: path.resolve(env.SIDECAR_DATA_DIR || DEFAULTS.dataDir),
     databaseUrl: databaseUrl(env),
     adminToken: requiredToken(env, 'SIDECAR_ADMIN_TOKEN'),
@@ -175,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig 
     portalPort,
     portalHost: env.PORTAL_HOST ?? DEFAULTS.portalHost,
     portalAllowedOrigins: list(env, 'PORTAL_ALLOWED_ORIGINS').map((value) => origin('PORTAL_ALLOWED_ORIGINS', value)),
+    portalGatewayUrl: env.PORTAL_GATEWAY_URL ? origin('PORTAL_GATEWAY_URL', env.PORTAL_GATEWAY_URL) : undefined,
     trustedProxies: trustedProxies(env),
     accounts: accountSettings(env, portalPort),
     smtpUrl: smtpUrl(env),

@@ -29,6 +29,8 @@ export const DEFAULTS = {
   /** Orphans younger than this may still be getting their application row: reconcile leaves them alone. */
   reconcileGraceSeconds: 300,
   logLevel: 'info',
+  /** The admin console's origin when SIDECAR_PUBLIC_URL is unset: where the sidecar listens by default. */
+  consoleUrl: 'http://127.0.0.1:8080',
   /** The portal's listener (the developers' face). */
   portalPort: 8081,
   portalHost: '127.0.0.1',

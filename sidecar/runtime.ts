@@ -25,6 +25,7 @@ export function appOptionsFrom(config: SidecarConfig, store: Store): AppOptions 
     store,
     adminToken: config.adminToken,
     gatewayToken: config.gatewayToken,
+    consoleUrl: config.consoleUrl,
     accounts: accountOptionsFrom(config),
     idpTimeoutMs: config.idpTimeoutMs,
     clientNamePrefix: config.clientNamePrefix,
@@ -51,6 +52,7 @@ export function portalOptionsFrom(config: SidecarConfig, store: Store, useCases:
     useCases,
     accounts: accountOptionsFrom(config),
     allowedOrigins: config.portalAllowedOrigins,
+    ...(config.portalGatewayUrl && { gatewayUrl: config.portalGatewayUrl }),
     trustedProxies: config.trustedProxies,
   };
 }

@@ -84,6 +84,7 @@ export async function startStack(settings: StackSettings, paths: StackPaths, pro
       SIDECAR_HOST: settings.host,
       PORTAL_PORT: String(settings.ports.portal),
       PORTAL_HOST: settings.host,
+      PORTAL_GATEWAY_URL: `http://${settings.host}:${settings.ports.gateway}`,
     });
     const store = await openConfiguredStore(sidecarConfig);
     closers.push(() => store.close());

@@ -87,6 +87,19 @@ export function catalogService(store: Store, services: ServiceCatalog) {
       );
       return present(api);
     },
+    /** Replaces the API's description, version and OpenAPI document (the console's edit). */
+    async update(id: string, changes: Pick<Api, 'description' | 'version' | 'spec_content'>, actor: Actor): Promise<Api> {
+      const before = await get(id);
+      return store.transaction(async (tx) => {
+        const updated = await tx.apis.update(id, changes);
+        if (!updated) throw new NotFound('API', id);
+        // As at creation: the document is the API's content, not worth copying into the trail.
+        const { spec_content: _before, ...recordedBefore } = before;
+        const { spec_content: _after, ...recordedAfter } = updated;
+        await tx.audit.record(actor, { action: 'api.updated', resource_type: 'api', resource_id: id, before: recordedBefore, after: recordedAfter });
+        return updated;
+      });
+    },
     async list(query: ApiListQuery): Promise<ListBody<PresentedApi>> {
       const page = await listPage(query, (p) => store.apis.list(p, { name: query['filter[name]'] }), (api) => api);
       return { ...page, data: await Promise.all(page.data.map(present)) };

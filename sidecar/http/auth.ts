@@ -1,6 +1,6 @@
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
-import { hashToken, secretMatcher, tokenDigest } from '../crypto/tokens';
-import type { Caller } from '../domain/callers';
+import { secretMatcher, tokenDigest } from '../crypto/tokens';
+import { type Caller, adminTokenId } from '../domain/callers';
 import { Forbidden, Unauthorized } from '../domain/errors';
 import type { Actor } from '../store/audit';
 import type { Developer } from '../store/records';
@@ -39,8 +39,7 @@ function bearerToken(request: FastifyRequest): string | undefined {
  * the role the call needs.
  */
 export function accessControl(tokens: { admin: string; gateway: string }, findByTokenHash: FindDeveloper) {
-  // The admin token's id in the audit trail: a prefix of its digest, which says which token without being it.
-  const adminTokenId = `admin-${hashToken(tokens.admin).slice(0, 16)}`;
+  const adminId = adminTokenId(tokens.admin);
   const isAdmin = secretMatcher(tokens.admin);
   const isGateway = secretMatcher(tokens.gateway);
   const identify = async (request: FastifyRequest): Promise<Caller | { role: 'gateway' } | undefined> => {
@@ -63,7 +62,7 @@ export function accessControl(tokens: { admin: string; gateway: string }, findBy
       if (!roles.includes(caller.role)) throw new Forbidden(needs(roles));
       if (caller.role === 'gateway') return;
       request.caller = caller;
-      const id = caller.role === 'admin' ? adminTokenId : caller.developer.id;
+      const id = caller.role === 'admin' ? adminId : caller.developer.id;
       request.actor = { type: caller.role, id, address: request.ip };
     },
     security: roles.map((role) => ({ [role]: [] })),

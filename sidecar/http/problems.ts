@@ -33,7 +33,8 @@ function reasonOf(error: FastifySchemaValidationError): string {
   return error.message ?? 'is invalid';
 }
 
-function fromError(error: FastifyError | ProblemError): Problem {
+/** The problem an error answers with: status, title, detail and, for fields, which and why. */
+export function problemOf(error: FastifyError | ProblemError): Problem {
   if (error instanceof ProblemError) {
     const { retryAfter: _retryAfter, ...extras } = error.extras;
     return { ...problem(error.status, error.message), title: error.title, ...extras };
@@ -51,7 +52,7 @@ function fromError(error: FastifyError | ProblemError): Problem {
 export function registerProblemHandlers(app: FastifyInstance, { traced = false } = {}): void {
   const trace = (request: FastifyRequest) => (traced ? { instance: `kong:trace:${request.id}` } : {});
   app.setErrorHandler<FastifyError | ProblemError>((error, request, reply) => {
-    const body = { ...fromError(error), ...trace(request) };
+    const body = { ...problemOf(error), ...trace(request) };
     if (body.status >= 500 && !(error instanceof ProblemError)) {
       // Only name, message and stack: an HTTP client error object holds request headers (tokens).
       request.log.error({ err: { type: error.name, message: error.message, stack: error.stack } }, 'request failed');

@@ -20,6 +20,7 @@ import { portalRegistrationRoutes } from './registration-routes';
 import { portalContextRoutes } from './context-routes';
 import { enforceCsrfRules } from './csrf';
 import { developerApiRoutes } from './developer-routes';
+import { portalPages } from './pages';
 import { productRoutes } from './product-routes';
 import { sessionCookie } from './session-cookie';
 
@@ -30,6 +31,8 @@ export interface PortalAppOptions {
   useCases: ApplicationUseCases;
   /** Front ends hosted elsewhere that may call `/api/v2` with the portal's cookie (credentialed CORS). */
   allowedOrigins: string[];
+  /** The gateway's address as developers reach it (the pages' ready-to-run commands); unset: `$GATEWAY`. */
+  gatewayUrl?: string;
   /** Peers whose X-Forwarded-For names the client (rate limits); empty: the socket's address. */
   trustedProxies: string[];
   logStream?: NodeJS.WritableStream;
@@ -82,6 +85,7 @@ export async function buildPortalApp(options: PortalAppOptions): Promise<Fastify
   const { store, useCases } = options;
   const products = portalProducts(store);
   await app.register(productRoutes(products, accounts.sessions, portalCookie));
+  await app.register(portalPages({ store, useCases, accounts, cookie: portalCookie, ownOrigin, gatewayUrl: options.gatewayUrl }));
   await app.register(absentFeatureRoutes(accounts.sessions, portalCookie));
   const signedIn = requirePortalSession(accounts.sessions, portalCookie);
   await app.register(portalApplicationRoutes(portalApplicationService(store, useCases.applications), signedIn));

@@ -44,6 +44,14 @@ export function apiRepository(ctx: StoreContext) {
       await constrained(ctx.dialect, () => db.insertInto('apis').values(row).execute());
       return toRecord(row);
     },
+    /** Replaces what the admin edits of an API: its description, version and OpenAPI document. */
+    async update(id: string, changes: Pick<NewApi, 'description' | 'version' | 'spec_content'>): Promise<Api | undefined> {
+      await db.updateTable('apis').set({ ...changes, updated_at: ctx.now().toISOString() }).where('id', '=', id).execute();
+      return findBy('id', id);
+    },
+    async listAll(): Promise<Api[]> {
+      return (await db.selectFrom('apis').selectAll().orderBy('name').execute()).map(toRecord);
+    },
     /** One page, optionally only the API of exactly this name. */
     list(page: PageRequest, filter: { name?: string | undefined } = {}): Promise<PageOf<Api>> {
       const base = db.selectFrom('apis');

@@ -5,12 +5,14 @@ import type { Cipher } from '../crypto/cipher';
 import { accountTokenRepository } from './account-tokens';
 import { applicationRepository } from './applications';
 import type { StoreContext } from './context';
+import { consoleViewRepository } from './console-views';
 import { creationRepository } from './creations';
 import { developerRepository } from './developers';
 import type { DatabaseDialect } from './dialect';
 import { idempotencyRepository } from './idempotency';
 import { migrateToLatest } from './migrations';
 import { portalViewRepository } from './portal-views';
+import { preSessionRepository } from './pre-sessions';
 import { providerRepository } from './providers';
 import { publicationRepository } from './publications';
 import { rateLimitRepository } from './rate-limits';
@@ -38,11 +40,13 @@ function repositories(ctx: StoreContext) {
     creations: creationRepository(ctx),
     registrationChecks: registrationCheckRepository(ctx),
     sessions: sessionRepository(ctx),
+    preSessions: preSessionRepository(ctx),
     accountTokens: accountTokenRepository(ctx),
     rateLimits: rateLimitRepository(ctx),
     apis: apiRepository(ctx),
     publications: publicationRepository(ctx),
     portalViews: portalViewRepository(ctx),
+    consoleViews: consoleViewRepository(ctx),
     audit: auditRepository(ctx),
   };
 }

@@ -1,5 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
-import type { Database } from './schema';
+import type { Database, SessionRow } from './schema';
 
 /** Every migration, in order. Written with the schema builder only, so each one runs on every dialect. */
 const migrations: Record<string, Migration> = {
@@ -207,6 +207,41 @@ const migrations: Record<string, Migration> = {
         .addColumn('after', 'text')
         .execute();
       await db.schema.createIndex('audit_events_application').on('audit_events').columns(['application_id', 'created_at']).execute();
+    },
+  },
+  '0008_pre_sessions': {
+    async up(db: Kysely<unknown>) {
+      // The CSRF token of a sign-in or sign-up form shown before any session: the cookie holds only the row's id.
+      await db.schema
+        .createTable('pre_sessions')
+        .addColumn('id_hash', 'text', (c) => c.primaryKey())
+        .addColumn('face', 'text', (c) => c.notNull())
+        .addColumn('csrf_token', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('pre_sessions_created_at').on('pre_sessions').column('created_at').execute();
+    },
+  },
+  '0009_console_sessions': {
+    async up(db: Kysely<unknown>) {
+      // A console session belongs to the admin token, not to a developer: developer_id becomes optional and
+      // admin_id (the token's id) is added. SQLite cannot drop a NOT NULL, so the table is rebuilt on both.
+      await db.schema
+        .createTable('sessions_next')
+        .addColumn('id_hash', 'text', (c) => c.primaryKey())
+        .addColumn('face', 'text', (c) => c.notNull())
+        .addColumn('developer_id', 'text', (c) => c.references('developers.id').onDelete('cascade'))
+        .addColumn('admin_id', 'text')
+        .addColumn('csrf_token', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('last_seen_at', 'text', (c) => c.notNull())
+        .execute();
+      const columns = ['id_hash', 'face', 'developer_id', 'csrf_token', 'created_at', 'last_seen_at'] as const;
+      const typed = db as Kysely<Database & { sessions_next: SessionRow }>;
+      await typed.insertInto('sessions_next').columns(columns).expression(typed.selectFrom('sessions').select(columns)).execute();
+      await db.schema.dropTable('sessions').execute();
+      await db.schema.alterTable('sessions_next').renameTo('sessions').execute();
+      await db.schema.createIndex('sessions_developer_id').on('sessions').column('developer_id').execute();
     },
   },
 };

@@ -42,7 +42,7 @@ export interface ApplicationView {
   client_id: string;
   status: ApplicationStatus;
   auth_strategy: { id: string; name: string };
-  developer: { id: string; email: string };
+  developer: { id: string; email: string; full_name: string };
   created_at: string;
   updated_at: string;
 }
@@ -155,7 +155,7 @@ export function portalViewRepository(ctx: StoreContext) {
       const rows = await base
         .select([
           'p.id', 'p.name', 'p.description', 'p.client_id', 'p.status', 'p.created_at', 'p.updated_at',
-          's.id as strategy_id', 's.name as strategy_name', 'd.id as developer_id', 'd.email as developer_email',
+          's.id as strategy_id', 's.name as strategy_name', 'd.id as developer_id', 'd.email as developer_email', 'd.full_name as developer_full_name',
         ])
         .orderBy('p.created_at')
         .orderBy('p.id')
@@ -170,7 +170,7 @@ export function portalViewRepository(ctx: StoreContext) {
           client_id: row.client_id,
           status: row.status as ApplicationStatus,
           auth_strategy: { id: row.strategy_id, name: row.strategy_name },
-          developer: { id: row.developer_id, email: row.developer_email },
+          developer: { id: row.developer_id, email: row.developer_email, full_name: row.developer_full_name },
           created_at: row.created_at,
           updated_at: row.updated_at,
         })),

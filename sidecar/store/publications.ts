@@ -48,6 +48,18 @@ export function publicationRepository(ctx: StoreContext) {
       const result = await db.deleteFrom('publications').where('api_id', '=', apiId).where('portal_id', '=', portalId).executeTakeFirst();
       return result.numDeletedRows > 0n;
     },
+    /** The names (gateway services) of the portal's APIs published with this auth strategy. */
+    async apiNamesOfStrategy(portalId: string, strategyId: string): Promise<string[]> {
+      const rows = await db
+        .selectFrom('publications')
+        .innerJoin('apis', 'apis.id', 'publications.api_id')
+        .select('apis.name')
+        .where('publications.portal_id', '=', portalId)
+        .where('publications.auth_strategy_id', '=', strategyId)
+        .orderBy('apis.name')
+        .execute();
+      return rows.map((row) => row.name);
+    },
     /** The publication of the API named as this gateway service, if it is published. */
     async ofService(service: string, portalId: string): Promise<Publication | undefined> {
       const row = await db

@@ -4,8 +4,8 @@ import type { Kysely } from 'kysely';
 import type { StoreContext } from './context';
 import type { Database } from './schema';
 
-/** What a limit counts: failed sign-ins per email or per address, mails asked for per address. */
-export type RateLimitBucket = 'sign_in_email' | 'sign_in_address' | 'mail_address';
+/** What a limit counts: failed sign-ins per email or per address (portal and console), mails asked for per address. */
+export type RateLimitBucket = 'sign_in_email' | 'sign_in_address' | 'console_sign_in_address' | 'mail_address';
 
 /** The events of one subject inside a window: how many, and when the oldest and newest were. */
 export interface EventWindow {

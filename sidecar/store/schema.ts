@@ -15,6 +15,7 @@ export interface Database {
   publications: PublicationRow;
   audit_events: AuditEventRow;
   sessions: SessionRow;
+  pre_sessions: PreSessionRow;
   account_tokens: AccountTokenRow;
   rate_limit_events: RateLimitEventRow;
 }
@@ -178,11 +179,22 @@ export interface AuditEventRow {
 export interface SessionRow {
   id_hash: string;
   face: string;
-  developer_id: string;
+  /** The developer of a portal session. */
+  developer_id: string | null;
+  /** The admin token's id of a console session. */
+  admin_id: string | null;
   /** Encrypted synchronizer token for the face's HTML forms. */
   csrf_token: string;
   created_at: string;
   last_seen_at: string;
+}
+
+/** A browser before sign-in: the synchronizer token of its sign-in and sign-up forms (encrypted). */
+export interface PreSessionRow {
+  id_hash: string;
+  face: string;
+  csrf_token: string;
+  created_at: string;
 }
 
 /** A single-use link sent by mail (email verification, password reset, invitation): only its SHA-256. */

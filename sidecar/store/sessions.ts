@@ -4,22 +4,26 @@ import type { SessionRow } from './schema';
 /** The two faces a browser signs in to; a session of one is no session at the other. */
 export type SessionFace = 'portal' | 'console';
 
+/** Whose session it is: a developer's (portal) or the admin token's (console). */
+export type SessionHolder = { developerId: string; adminId?: never } | { adminId: string; developerId?: never };
+
 export interface Session {
   idHash: string;
   face: SessionFace;
-  developerId: string;
+  developerId: string | null;
+  /** The admin token's id, for a console session. */
+  adminId: string | null;
   /** The synchronizer token of the face's HTML forms (decrypted). */
   csrfToken: string;
   createdAt: string;
   lastSeenAt: string;
 }
 
-export interface NewSession {
+export type NewSession = SessionHolder & {
   idHash: string;
   face: SessionFace;
-  developerId: string;
   csrfToken: string;
-}
+};
 
 export function sessionRepository(ctx: StoreContext) {
   const { db, cipher } = ctx;
@@ -27,6 +31,7 @@ export function sessionRepository(ctx: StoreContext) {
     idHash: row.id_hash,
     face: row.face as SessionFace,
     developerId: row.developer_id,
+    adminId: row.admin_id,
     csrfToken: cipher.decrypt(row.csrf_token),
     createdAt: row.created_at,
     lastSeenAt: row.last_seen_at,
@@ -38,7 +43,8 @@ export function sessionRepository(ctx: StoreContext) {
       const row: SessionRow = {
         id_hash: session.idHash,
         face: session.face,
-        developer_id: session.developerId,
+        developer_id: session.developerId ?? null,
+        admin_id: session.adminId ?? null,
         csrf_token: cipher.encrypt(session.csrfToken),
         created_at: now,
         last_seen_at: now,

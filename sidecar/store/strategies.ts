@@ -59,6 +59,9 @@ export function strategyRepository(ctx: StoreContext) {
       const base = db.selectFrom('auth_strategies');
       return paginate(filter.name === undefined ? base : base.where('name', '=', filter.name), page, toRecord);
     },
+    async listAll(): Promise<AuthStrategy[]> {
+      return (await db.selectFrom('auth_strategies').selectAll().orderBy('name').execute()).map(toRecord);
+    },
     /** One page of the strategies that APIs published to the portal use (credential type: DCR or self-managed). */
     listPublished(page: PageRequest, filter: PublishedStrategyFilter): Promise<PageOf<AuthStrategy>> {
       let query = db.selectFrom('auth_strategies').where('id', 'in', (eb) =>

@@ -222,6 +222,15 @@ describe('npm start and the README walkthrough, twice, with a restart between', 
     expect(output).toMatch(new RegExp(`mail\\s+${path.join(dataDir, 'mail')} `));
   });
 
+  it("prints the admin console's address and where its token is, and serves its sign-in page there", async () => {
+    expect(stack?.output()).toContain(
+      `Admin console                  http://127.0.0.1:8080/admin/   (field Admin token: SIDECAR_ADMIN_TOKEN of ${path.join(dataDir, 'secrets.json')})`,
+    );
+    const signIn = await sidecar.get('/admin/sign-in');
+    expect(signIn.status).toBe(200);
+    expect(signIn.data).toContain('<label for="field-admin_token">Admin token</label>');
+  });
+
   it("runs the portal listener on 8081: Portal API v2, and none of the sidecar's admin paths", async () => {
     const context = await portal.get('/api/v2/portal');
     expect(context.status).toBe(200);

@@ -90,6 +90,7 @@ describe('sidecar configuration', () => {
       PORTAL_PORT: '9081',
       PORTAL_PUBLIC_URL: 'https://portal.example.com/',
       PORTAL_ALLOWED_ORIGINS: 'https://ui.example.com, http://localhost:5173',
+      PORTAL_GATEWAY_URL: 'https://api.example.com/',
       PORTAL_AUTO_APPROVE_DEVELOPERS: 'true',
       PORTAL_REQUIRE_EMAIL_VERIFICATION: 'false',
       PORTAL_SESSION_IDLE_MINUTES: '10',
@@ -99,6 +100,7 @@ describe('sidecar configuration', () => {
     expect(config).toMatchObject({
       portalPort: 9081,
       portalAllowedOrigins: ['https://ui.example.com', 'http://localhost:5173'],
+      portalGatewayUrl: 'https://api.example.com',
       trustedProxies: ['10.0.0.1', '192.168.0.0/16'],
       smtpUrl: 'smtp://mail.example.com:587',
       accounts: { portalUrl: 'https://portal.example.com', autoApproveDevelopers: true, requireEmailVerification: false, session: { idleMs: 600_000 } },
@@ -112,6 +114,7 @@ describe('sidecar configuration', () => {
     ['SIDECAR_TRUSTED_PROXIES', 'proxy.example.com'],
     ['PORTAL_ALLOWED_ORIGINS', 'not a url'],
     ['PORTAL_PUBLIC_URL', 'ftp://portal.example.com'],
+    ['PORTAL_GATEWAY_URL', 'gateway:8000'],
     ['SMTP_URL', 'http://mail.example.com'],
   ])('refuses to start with %s=%s, naming it', (name, value) => {
     expect(failure({ ...valid, [name]: value }).variable).toBe(name);

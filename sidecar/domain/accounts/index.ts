@@ -6,6 +6,7 @@ import { accountLimits } from './limits';
 import { accountLinks } from './links';
 import { accountMails } from './mails';
 import { passwords } from './passwords';
+import { preSessions } from './pre-sessions';
 import { accountSessions } from './sessions';
 import type { AccountSettings } from './settings';
 import { signIns } from './sign-in';
@@ -25,17 +26,20 @@ export function accountService(store: Store, { mailer, settings }: AccountOption
   const links = accountLinks(store, settings);
   const limits = accountLimits(store, settings);
   const sessions = accountSessions(store, settings);
+  const anonymous = preSessions(store);
   return {
     settings,
     signUps: signUps({ store, mailer, mails, links, limits, settings }),
     signIns: signIns(store, limits, sessions, settings),
     sessions,
+    preSessions: anonymous,
     passwords: passwords({ store, mailer, mails, links, limits, sessions }),
     apiTokens: apiTokens(store),
     statuses: developerStatuses(store, settings),
-    /** Drops what can no longer be used: timed-out sessions, expired links, counts older than every window. */
+    /** Drops what can no longer be used: timed-out sessions and pre-sessions, expired links, counts older than every window. */
     async purgeExpired(): Promise<void> {
       await sessions.purgeExpired();
+      await anonymous.purgeExpired();
       await store.accountTokens.purgeExpired();
       await store.rateLimits.purgeBefore(new Date(Date.now() - Math.max(settings.signIn.windowMs, HOUR)));
     },

@@ -1,11 +1,28 @@
 import type { Store } from '../../store';
 import { TooManyRequests } from '../errors';
-import type { AccountSettings } from './settings';
+import type { RateLimitBucket, WindowOf } from '../../store/rate-limits';
+import type { AccountSettings, SignInLimits } from './settings';
 
 const HOUR = 3_600_000;
 
 const tooManyRequests = (until: Date) =>
   new TooManyRequests('Too many attempts; try again later', Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000)));
+
+/**
+ * The rule of one subject's failed sign-ins: a first typo costs nothing; from the second failure on each one
+ * doubles the wait (capped); `maxFailuresPerEmail` failures within the window are 429 until the oldest ages out.
+ */
+async function checkFailures(signIn: SignInLimits, window: WindowOf, bucket: RateLimitBucket, subject: string, since: Date) {
+  const failures = await window(bucket, subject, since);
+  if (failures.count >= signIn.maxFailuresPerEmail && failures.oldest) {
+    throw tooManyRequests(new Date(failures.oldest.getTime() + signIn.windowMs));
+  }
+  if (failures.count > 1 && failures.newest) {
+    const delay = Math.min(signIn.baseDelayMs * 2 ** (failures.count - 2), signIn.maxDelayMs);
+    const allowedAt = new Date(failures.newest.getTime() + delay);
+    if (allowedAt.getTime() > Date.now()) throw tooManyRequests(allowedAt);
+  }
+}
 
 /** One counted sign-in attempt: a failure unless `succeeded` takes it back. */
 export interface SignInAttempt {
@@ -33,16 +50,7 @@ export function accountLimits(store: Store, settings: Pick<AccountSettings, 'sig
         if (byAddress.count >= signIn.maxFailuresPerAddress && byAddress.oldest) {
           throw tooManyRequests(new Date(byAddress.oldest.getTime() + signIn.windowMs));
         }
-        const byEmail = await window('sign_in_email', email, since);
-        if (byEmail.count >= signIn.maxFailuresPerEmail && byEmail.oldest) {
-          throw tooManyRequests(new Date(byEmail.oldest.getTime() + signIn.windowMs));
-        }
-        // A first typo costs nothing; from the second failure on, each one doubles the wait.
-        if (byEmail.count > 1 && byEmail.newest) {
-          const delay = Math.min(signIn.baseDelayMs * 2 ** (byEmail.count - 2), signIn.maxDelayMs);
-          const allowedAt = new Date(byEmail.newest.getTime() + delay);
-          if (allowedAt.getTime() > Date.now()) throw tooManyRequests(allowedAt);
-        }
+        await checkFailures(signIn, window, 'sign_in_email', email, since);
       });
       return {
         async succeeded() {
@@ -50,6 +58,17 @@ export function accountLimits(store: Store, settings: Pick<AccountSettings, 'sig
           await store.rateLimits.remove(addressEvent!);
         },
       };
+    },
+    /**
+     * The console's sign-in (the admin token): one secret for everyone, so the address is the subject, under the
+     * rule of one email's failures. A success takes its count back and clears the address's failures.
+     */
+    async beginConsoleSignIn(address: string): Promise<SignInAttempt> {
+      const since = new Date(Date.now() - signIn.windowMs);
+      await store.rateLimits.admit([{ bucket: 'console_sign_in_address', subject: address }], (window) =>
+        checkFailures(signIn, window, 'console_sign_in_address', address, since),
+      );
+      return { succeeded: () => store.rateLimits.clear('console_sign_in_address', address) };
     },
     /** Counts one mail asked for (sign-up, password reset) from this address; 429 past the hourly limit. */
     async countMailRequest(address: string): Promise<void> {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hashToken } from '../../crypto/tokens';
 import type { Store } from '../../store';
 import type { Developer } from '../../store/records';
-import type { Session, SessionFace } from '../../store/sessions';
+import type { Session, SessionFace, SessionHolder } from '../../store/sessions';
 import type { AccountSettings } from './settings';
 
 /** A signed-in browser: the session, and the developer as they are now. */
@@ -21,34 +21,41 @@ export function accountSessions(store: Store, settings: Pick<AccountSettings, 's
     new Date(session.lastSeenAt).getTime() + idleMs <= now || new Date(session.createdAt).getTime() + absoluteMs <= now;
 
   /** A new session (a new id at every sign-in: no fixation); the id is returned this once, for the cookie. */
-  const start = async (developerId: string, face: SessionFace): Promise<{ id: string; session: Session }> => {
+  const open = async (face: SessionFace, holder: SessionHolder): Promise<{ id: string; session: Session }> => {
     const id = randomBytes(32).toString('base64url');
     const session = await store.sessions.create({
+      ...holder,
       idHash: sessionIdHash(id),
       face,
-      developerId,
       csrfToken: randomBytes(32).toString('base64url'),
     });
     return { id, session };
   };
+  const start = (developerId: string, face: SessionFace) => open(face, { developerId });
+
+  /** The session with this id for this face, its use recorded; undefined when unknown, of the other face, or timed out. */
+  const live = async (id: string | undefined, face: SessionFace): Promise<Session | undefined> => {
+    if (!id) return undefined;
+    const session = await store.sessions.find(sessionIdHash(id), face);
+    if (!session) return undefined;
+    if (expired(session, Date.now())) {
+      await store.sessions.delete(session.idHash);
+      return undefined;
+    }
+    await store.sessions.touch(session.idHash);
+    return session;
+  };
 
   return {
     start,
-    /**
-     * The live session with this id for this face, its use recorded; undefined when unknown, issued for the
-     * other face, timed out, or its developer is no longer approved.
-     */
+    open,
+    live,
+    /** The live session of a developer who is still approved; undefined otherwise (see `live`). */
     async resolve(id: string | undefined, face: SessionFace): Promise<ActiveSession | undefined> {
-      if (!id) return undefined;
-      const session = await store.sessions.find(sessionIdHash(id), face);
-      if (!session) return undefined;
-      if (expired(session, Date.now())) {
-        await store.sessions.delete(session.idHash);
-        return undefined;
-      }
+      const session = await live(id, face);
+      if (!session?.developerId) return undefined;
       const developer = await store.developers.get(session.developerId);
       if (developer?.status !== 'approved') return undefined;
-      await store.sessions.touch(session.idHash);
       return { session, developer };
     },
     /** The session under a new id (the old one ends): what a refresh does with server-side sessions. */
