@@ -18,6 +18,11 @@ export function tokenDigest(token: string): Buffer {
   return createHash('sha256').update(token, 'utf8').digest();
 }
 
+/** Constant-time comparison of a presented secret with the expected one (digests first: equal lengths). */
+export function secretsEqual(presented: string, expected: string): boolean {
+  return timingSafeEqual(tokenDigest(presented), tokenDigest(expected));
+}
+
 /**
  * Constant-time comparison of presented secrets with `expected`, by digest (equal lengths): the expected digest is
  * taken once, the presented one by the caller once per request, however many secrets it is compared with.

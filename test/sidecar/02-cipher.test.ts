@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createCipher, encryptionKey } from '../../sidecar/crypto/cipher';
-import { generateToken, hashToken, secretMatcher, tokenDigest } from '../../sidecar/crypto/tokens';
+import { generateToken, hashToken, secretMatcher, secretsEqual, tokenDigest } from '../../sidecar/crypto/tokens';
 
 describe('sidecar encryption at rest', () => {
   const key = encryptionKey(randomBytes(32));
@@ -61,6 +61,8 @@ describe('sidecar tokens', () => {
     expect(isAbc(tokenDigest('abc'))).toBe(true);
     expect(isAbc(tokenDigest('abcd'))).toBe(false);
     expect(isAbc(tokenDigest(''))).toBe(false);
+    expect(secretsEqual('abc', 'abc')).toBe(true);
+    expect(secretsEqual('abc', 'abcd')).toBe(false);
   });
 
   it('takes hashToken as the hex of tokenDigest', () => {
