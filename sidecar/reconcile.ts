@@ -3,6 +3,7 @@ import { dcrProviderService } from './domain/dcr-providers';
 import { reconciler } from './domain/reconcile';
 import { drivers } from './idp/registry';
 import { openConfiguredStore } from './runtime';
+import { RECONCILE_COMMAND } from './store/audit';
 
 /**
  * `npm run reconcile [--fix] [-- --grace-seconds=N]`: prints, as JSON, each provider's orphaned clients (our
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   const store = await openConfiguredStore(config);
   try {
     const providers = dcrProviderService(store, drivers, { timeoutMs: config.idpTimeoutMs });
-    const { data } = await reconciler(store, providers, config.clientNamePrefix).reconcile({ fix, graceSeconds });
+    const { data } = await reconciler(store, providers, config.clientNamePrefix).reconcile({ fix, graceSeconds }, RECONCILE_COMMAND);
     process.stdout.write(`${JSON.stringify({ fix, data }, null, 2)}\n`);
     process.exitCode = data.some((r) => r.status === 'failed') ? 1 : 0;
   } finally {

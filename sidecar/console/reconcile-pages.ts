@@ -8,9 +8,11 @@ const PATH = '/admin/reconcile';
 const REPORT = '/console/templates/reconcile';
 
 /** Reconcile: the IdP clients with our prefix that no application maps to (orphans), and removing them. */
-export function reconcilePages({ reconciler }: Pick<ConsoleDomain, 'reconciler'>) {
+export function reconcilePages({ reconciler, access }: Pick<ConsoleDomain, 'reconciler' | 'access'>) {
   return async (app: FastifyInstance) => {
-    app.get(PATH, consoleRoute(), async (_request, reply) => reply.page(REPORT, { report: await reconciler.reconcile({ fix: false }) }));
+    app.get(PATH, consoleRoute(), async (request, reply) =>
+      reply.page(REPORT, { report: await reconciler.reconcile({ fix: false }, access.actor(request.ip)) }),
+    );
     app.post<{ Body: Confirmation }>(PATH, consoleRoute({ body: Confirmation }), async (request, reply) => {
       if (!confirmed(request.body)) {
         return reply.page('/pages/templates/confirm', {
@@ -22,7 +24,7 @@ export function reconcilePages({ reconciler }: Pick<ConsoleDomain, 'reconciler'>
           cancel: PATH,
         });
       }
-      return reply.page(REPORT, { report: await reconciler.reconcile({ fix: true }), fixed: true });
+      return reply.page(REPORT, { report: await reconciler.reconcile({ fix: true }, access.actor(request.ip)), fixed: true });
     });
   };
 }

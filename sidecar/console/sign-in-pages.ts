@@ -26,7 +26,7 @@ export function signInPages(access: ConsoleAccess, cookie: SessionCookie) {
       },
     );
     app.post('/admin/sign-out', start, async (request, reply) => {
-      await access.signOut(cookie.read(request));
+      await access.signOut(cookie.readAll(request));
       cookie.clear(reply);
       return reply.redirect(SIGN_IN_PATH, SEE_OTHER);
     });

@@ -7,6 +7,14 @@ import type { AuditQuery } from './shapes/audit';
 /** The audit fields of a change to a developer (their account, status or token). */
 export const developerEvent = (id: string) => ({ resource_type: 'developer', resource_id: id });
 
+/** The audit row of an IdP client deleted because no application maps to it (no row of ours changes). */
+export const idpClientDeleted = (client: { clientId: string; clientName: string }, providerId: string) => ({
+  action: 'idp_client.deleted',
+  resource_type: 'idp_client',
+  resource_id: client.clientId,
+  before: { client_id: client.clientId, client_name: client.clientName, dcr_provider_id: providerId },
+});
+
 /** Reading the audit trail: the admin all of it, a developer what concerns their own applications. */
 export function auditService(store: Store, applications: Pick<ApplicationService, 'reach'>) {
   return {

@@ -2,6 +2,7 @@ import type { Store } from '../store';
 import { HOUSEKEEPING } from '../store/audit';
 import type { RegistrationCheck } from '../store/records';
 import type { DeletionBackoff } from './application-deletion';
+import { idpClientDeleted } from './audit';
 import type { DcrProviderService } from './dcr-providers';
 import type { Logger } from './logger';
 
@@ -59,12 +60,7 @@ export function lateRegistrationCleanup(store: Store, providers: DcrProviderServ
     let deleted = 0;
     for (const client of candidates.filter((c) => !mapped.has(c.clientId))) {
       await driver.deleteClient(client.clientId, null);
-      await store.audit.record(HOUSEKEEPING, {
-        action: 'idp_client.deleted',
-        resource_type: 'idp_client',
-        resource_id: client.clientId,
-        before: { client_id: client.clientId, client_name: client.clientName, dcr_provider_id: check.provider_id },
-      });
+      await store.audit.record(HOUSEKEEPING, idpClientDeleted(client, check.provider_id));
       log.info({ clientId: client.clientId, providerId: check.provider_id }, 'deleted an IdP client registered after its request had failed');
       deleted += 1;
     }

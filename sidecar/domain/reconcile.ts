@@ -1,6 +1,8 @@
 import type { Store } from '../store';
+import type { Actor } from '../store/audit';
 import type { DcrProvider } from '../store/records';
 import { DEFAULTS } from '../defaults';
+import { idpClientDeleted } from './audit';
 import type { DcrProviderService } from './dcr-providers';
 import type { ProviderReconciliation, ReconcileReport } from './shapes/reconcile';
 
@@ -15,7 +17,7 @@ export interface ReconcileOptions {
  * lists or touches an IdP client without the prefix.
  */
 export function reconciler(store: Store, providers: DcrProviderService, clientNamePrefix: string) {
-  const reconcileProvider = async (provider: DcrProvider, options: ReconcileOptions): Promise<ProviderReconciliation> => {
+  const reconcileProvider = async (provider: DcrProvider, options: ReconcileOptions, actor: Actor): Promise<ProviderReconciliation> => {
     const report: ProviderReconciliation = {
       provider_id: provider.id,
       provider_name: provider.name,
@@ -50,6 +52,7 @@ export function reconciler(store: Store, providers: DcrProviderService, clientNa
       if (unsettled.has(orphan.clientName)) continue;
       try {
         await driver.deleteClient(orphan.clientId, null);
+        await store.audit.record(actor, idpClientDeleted(orphan, provider.id));
         report.removed.push(orphan.clientId);
       } catch (error) {
         report.error = (error as Error).message;
@@ -59,9 +62,10 @@ export function reconciler(store: Store, providers: DcrProviderService, clientNa
   };
 
   return {
-    async reconcile(options: ReconcileOptions): Promise<ReconcileReport> {
+    /** `actor` is who asked: the trail names them for each orphan deleted. */
+    async reconcile(options: ReconcileOptions, actor: Actor): Promise<ReconcileReport> {
       const data: ProviderReconciliation[] = [];
-      for (const provider of await store.providers.listAll()) data.push(await reconcileProvider(provider, options));
+      for (const provider of await store.providers.listAll()) data.push(await reconcileProvider(provider, options, actor));
       return { data };
     },
   };

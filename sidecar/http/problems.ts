@@ -9,10 +9,10 @@ export interface Problem {
   status: number;
   title: string;
   detail: string;
+  /** The request's path, without its query string (which may carry a token): which call this answers. */
+  instance?: string;
   invalid_parameters?: InvalidParameter[];
   idp_error?: { error: string; error_description: string };
-  /** The portal's: `kong:trace:<request id>`, as Konnect's portal API correlates a problem with its log line. */
-  instance?: string;
 }
 
 export function problem(status: number, detail: string, extras: Omit<Problem, 'status' | 'title' | 'detail'> = {}): Problem {
@@ -48,11 +48,12 @@ export function problemOf(error: FastifyError | ProblemError): Problem {
   return status >= 500 ? problem(500, 'An unexpected error occurred') : problem(status, error.message);
 }
 
-/** One error handler and one not-found handler for the whole app; `traced`: every problem names its request. */
-export function registerProblemHandlers(app: FastifyInstance, { traced = false } = {}): void {
-  const trace = (request: FastifyRequest) => (traced ? { instance: `kong:trace:${request.id}` } : {});
+const pathOf = (request: FastifyRequest) => request.url.split('?')[0] ?? '/';
+
+/** One error handler and one not-found handler for the whole app; every problem names its request's path. */
+export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler<FastifyError | ProblemError>((error, request, reply) => {
-    const body = { ...problemOf(error), ...trace(request) };
+    const body = { ...problemOf(error), instance: pathOf(request) };
     if (body.status >= 500 && !(error instanceof ProblemError)) {
       // Only name, message and stack: an HTTP client error object holds request headers (tokens).
       request.log.error({ err: { type: error.name, message: error.message, stack: error.stack } }, 'request failed');
@@ -66,7 +67,7 @@ export function registerProblemHandlers(app: FastifyInstance, { traced = false }
     reply
       .code(404)
       .type('application/problem+json')
-      .send({ ...problem(404, `no route for ${request.method} ${request.url.split('?')[0]}`), ...trace(request) }),
+      .send(problem(404, `no route for ${request.method} ${pathOf(request)}`, { instance: pathOf(request) })),
   );
 }
 
@@ -82,9 +83,9 @@ const ROUTER_PROBLEMS: Record<string, [number, string]> = {
  * fastify's error codes.
  */
 export const problemServerOptions = {
-  frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
     const [status, detail] = ROUTER_PROBLEMS[error.code] ?? [500, 'An unexpected error occurred'];
-    return reply.code(status).type('application/problem+json').send(problem(status, detail));
+    return reply.code(status).type('application/problem+json').send(problem(status, detail, { instance: pathOf(request) }));
   },
   clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket) {
     // A reset connection has no one to answer.

@@ -64,7 +64,7 @@ export async function buildPortalApp(options: PortalAppOptions): Promise<Fastify
     ...problemServerOptions,
     ...requestValidation,
   });
-  registerProblemHandlers(app, { traced: true });
+  registerProblemHandlers(app);
   refuseNulCharacters(app);
   app.addSchema(ProblemSchema);
   // Collects the OpenAPI document only: it is served on the sidecar's listener (portalOpenApiDocument), never here.

@@ -47,7 +47,7 @@ export function developerApiRoutes(accounts: AccountService, cookie: SessionCook
       },
     );
     app.post('/api/v2/developer/logout', operation(undefined, { summary: 'Logout', tags, response: NO_CONTENT }), async (request, reply) => {
-      await accounts.sessions.end(cookie.read(request), 'portal');
+      await accounts.sessions.end(cookie.readAll(request), 'portal');
       cookie.clear(reply);
       return reply.code(204).send();
     });

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Reconciler } from '../domain/reconcile';
 import { ReconcileFix, ReconcileReport } from '../domain/shapes/reconcile';
-import type { Access } from '../http/auth';
+import { type Access, actorOf } from '../http/auth';
 import { operation } from './schemas';
 
 /** `GET /v2/reconcile` reports orphans and missing clients; `POST` also removes the orphans. Admin only. */
@@ -12,7 +12,7 @@ export function reconcileRoutes(reconcile: Reconciler, admin: Access) {
     app.get(
       '/v2/reconcile',
       operation(admin, { summary: "Compare the IdPs' clients with the applications", tags, response: { 200: ReconcileReport } }),
-      async () => reconcile.reconcile({ fix: false }),
+      async (request) => reconcile.reconcile({ fix: false }, actorOf(request)),
     );
     app.post<{ Body: ReconcileFix | undefined }>(
       '/v2/reconcile',
@@ -23,7 +23,7 @@ export function reconcileRoutes(reconcile: Reconciler, admin: Access) {
         body: Type.Optional(ReconcileFix),
         response: { 200: ReconcileReport },
       }),
-      async (request) => reconcile.reconcile({ fix: true, graceSeconds: request.body?.grace_seconds }),
+      async (request) => reconcile.reconcile({ fix: true, graceSeconds: request.body?.grace_seconds }, actorOf(request)),
     );
   };
 }

@@ -8,9 +8,9 @@ export const ProblemSchema = Type.Object(
     status: Type.Integer(),
     title: Type.String(),
     detail: Type.String(),
+    instance: Type.Optional(Type.String({ description: 'the path of the request this answers, without its query string' })),
     invalid_parameters: Type.Optional(Type.Array(Type.Object({ field: Type.String(), reason: Type.String() }))),
     idp_error: Type.Optional(Type.Object({ error: Type.String(), error_description: Type.String() })),
-    instance: Type.Optional(Type.String({ description: 'the portal\'s: kong:trace:<request id>, the request\'s log lines' })),
   },
   { $id: 'Problem' },
 );

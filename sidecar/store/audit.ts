@@ -16,6 +16,9 @@ export const developerActor = (id: string, address: string): Actor => ({ type: '
 /** The background pass (deletion retries, late-registration clean-up): no one asked for it from anywhere. */
 export const HOUSEKEEPING: Actor = { type: 'system', id: 'housekeeping', address: null };
 
+/** `npm run reconcile --fix`, run on the sidecar's host by whoever may read its configuration. */
+export const RECONCILE_COMMAND: Actor = { type: 'system', id: 'reconcile-command', address: null };
+
 export interface AuditEvent {
   id: string;
   created_at: string;

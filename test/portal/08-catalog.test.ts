@@ -200,7 +200,7 @@ describe.each(testDatabases)('the portal catalog (Portal API v2 products, search
 
     const notFound = await call({ url: `/api/v2/products/${billing}` });
     expect(notFound.statusCode).toBe(404);
-    expect(notFound.json()).toEqual({ status: 404, title: 'Not Found', detail: `product ${billing} does not exist`, instance: expect.stringMatching(/^kong:trace:/) });
+    expect(notFound.json()).toEqual({ status: 404, title: 'Not Found', detail: `product ${billing} does not exist`, instance: `/api/v2/products/${billing}` });
     for (const path of [`/api/v2/products/${hidden}`, `/api/v2/products/${UNKNOWN_ID}`, `/api/v2/products/${demo}/versions/${billing}`, `/api/v2/products/${billing}/versions`]) {
       expect({ path, status: (await call({ url: path })).statusCode }).toEqual({ path, status: 404 });
     }

@@ -20,11 +20,11 @@ describe('sidecar app skeleton', () => {
     expect((await sidecar.app.inject({ url: '/readyz' })).statusCode).toBe(200);
   });
 
-  it('returns a 404 problem for an unknown route', async () => {
-    const response = await sidecar.app.inject({ url: '/v2/nothing-here' });
+  it('returns a 404 problem for an unknown route, its instance the path without the query string', async () => {
+    const response = await sidecar.app.inject({ url: '/v2/nothing-here?token=not-for-the-body' });
     expect(response.statusCode).toBe(404);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(response.json()).toEqual({ status: 404, title: 'Not Found', detail: 'no route for GET /v2/nothing-here' });
+    expect(response.json()).toEqual({ status: 404, title: 'Not Found', detail: 'no route for GET /v2/nothing-here', instance: '/v2/nothing-here' });
   });
 
   it('serves Prometheus metrics that count requests by route pattern', async () => {

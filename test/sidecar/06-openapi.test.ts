@@ -107,7 +107,7 @@ describe('sidecar OpenAPI and roles', () => {
     const dev = await developer(sidecar);
     const gatewayOnAdmin = await sidecar.app.inject({ url: '/v2/dcr-providers', headers: { authorization: `Bearer ${sidecar.gatewayToken}` } });
     expect(gatewayOnAdmin.statusCode).toBe(403);
-    expect(gatewayOnAdmin.json()).toEqual({ status: 403, title: 'Forbidden', detail: 'this call needs the admin token' });
+    expect(gatewayOnAdmin.json()).toEqual({ status: 403, title: 'Forbidden', detail: 'this call needs the admin token', instance: '/v2/dcr-providers' });
     const developerOnGateway = await dev.call({ url: '/v2/internal/applications/by-client-id/some-client' });
     expect(developerOnGateway.statusCode).toBe(403);
     expect(developerOnGateway.json().detail).toBe('this call needs the gateway token');

@@ -59,6 +59,14 @@ describe('sidecar reconcile', () => {
     expect(await exists(orphan.client_id)).toBe(false);
     expect(await exists(foreign.client_id)).toBe(true);
     expect(await exists(kept.client_id)).toBe(true);
+    const trail = (await env.sidecar.admin({ url: `/v2/audit-events?filter[resource_id]=${orphan.client_id}` })).json().data;
+    expect(trail).toEqual([
+      expect.objectContaining({
+        action: 'idp_client.deleted',
+        actor: { type: 'admin', id: expect.stringMatching(/^admin-/), address: '127.0.0.1' },
+        before: { client_id: orphan.client_id, client_name: `${CLIENT_NAME_PREFIX}orphan-2`, dcr_provider_id: env.providerId },
+      }),
+    ]);
   });
 
   it("leaves the client stranded by a failed database write and a failed compensation to its attempt's check, which removes it", async () => {
@@ -185,6 +193,8 @@ describe('sidecar reconcile', () => {
       expect(output.data[0].removed).toContain(orphan.client_id);
       expect(await exists(orphan.client_id)).toBe(false);
       expect(stdout).not.toContain(env.okta.apiToken);
+      const { items } = await store.audit.list({ number: 1, size: 10 }, { resource_id: orphan.client_id });
+      expect(items.map((e) => [e.action, e.actor])).toEqual([['idp_client.deleted', { type: 'system', id: 'reconcile-command', address: null }]]);
     } finally {
       await store.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -1,4 +1,5 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { AppOptions } from '../../sidecar/app';
 import type { AccountSettings } from '../../sidecar/domain/accounts/settings';
 import { type PortalAppOptions, buildPortalApp } from '../../sidecar/portal/app';
 import { type TestSidecar, startTestSidecar } from './sidecar-app';
@@ -20,14 +21,15 @@ export interface TestPortal {
 export interface TestPortalOptions {
   settings?: Partial<AccountSettings>;
   portal?: Partial<PortalAppOptions>;
+  sidecar?: Partial<AppOptions>;
 }
 
 /** The sidecar's listener and the portal's listener on one fresh database, their mails in one folder. */
 export async function startTestPortal(
   createDatabase: () => Promise<TestDatabase>,
-  { settings = {}, portal: portalOverrides = {} }: TestPortalOptions = {},
+  { settings = {}, portal: portalOverrides = {}, sidecar: sidecarOverrides = {} }: TestPortalOptions = {},
 ): Promise<TestPortal> {
-  const sidecar = await startTestSidecar({}, createDatabase, settings);
+  const sidecar = await startTestSidecar(sidecarOverrides, createDatabase, settings);
   const portal = await buildPortalApp({
     store: sidecar.store,
     accounts: sidecar.options.accounts,

@@ -2,7 +2,10 @@ import type { Mail } from '../../mail/transport';
 import type { AccountSettings } from './settings';
 
 const HOUR = 3_600_000;
-const duration = (ms: number) => (ms % (24 * HOUR) === 0 ? `${ms / (24 * HOUR)} days` : `${Math.round(ms / HOUR) || 1} hours`);
+const DAY = 24 * HOUR;
+const count = (n: number, unit: 'day' | 'hour') => `${n} ${unit}${n === 1 ? '' : 's'}`;
+/** A link's lifetime in words: "1 day", "7 days", "1 hour". */
+const duration = (ms: number) => (ms % DAY === 0 ? count(ms / DAY, 'day') : count(Math.round(ms / HOUR) || 1, 'hour'));
 
 /** The account mails, plain text: each names what happened and carries at most one link. */
 export function accountMails({ portalUrl, linkTtlMs }: Pick<AccountSettings, 'portalUrl' | 'linkTtlMs'>) {

@@ -64,10 +64,12 @@ export function accountSessions(store: Store, settings: Pick<AccountSettings, 's
       const { id } = await start(active.developer.id, active.session.face);
       return id;
     },
-    /** Ends one session (sign-out); an unknown id is already ended. */
-    async end(id: string | undefined, face: SessionFace): Promise<void> {
-      const session = id ? await store.sessions.find(sessionIdHash(id), face) : undefined;
-      if (session) await store.sessions.delete(session.idHash);
+    /** Ends the sessions with these ids on this face (sign-out); an unknown id is already ended. */
+    async end(ids: string[], face: SessionFace): Promise<void> {
+      for (const id of ids) {
+        const session = await store.sessions.find(sessionIdHash(id), face);
+        if (session) await store.sessions.delete(session.idHash);
+      }
     },
     /** Ends every session of the developer on every face (password change, suspension). */
     endAll: (developerId: string) => store.sessions.deleteForDeveloper(developerId),

@@ -42,7 +42,7 @@ export function consoleAccess(store: Store, settings: Pick<AccountSettings, 'ses
       const session = await sessions.live(id, 'console');
       return session?.adminId === adminId ? { session, adminId } : undefined;
     },
-    signOut: (id: string | undefined) => sessions.end(id, 'console'),
+    signOut: (ids: string[]) => sessions.end(ids, 'console'),
     /** The admin, as the audit trail names a change made from this console session at this address. */
     actor: (address: string): Actor => ({ type: 'admin', id: adminId, address }),
   };

@@ -6,7 +6,7 @@ export const AuditEvent = Type.Object({
   created_at: Type.String(),
   actor: Type.Object({
     type: Type.Union([Type.Literal('admin'), Type.Literal('developer'), Type.Literal('system')]),
-    id: Type.String({ description: "the developer's id, the admin token's id (a prefix of its digest), or `housekeeping` (the background pass)" }),
+    id: Type.String({ description: "the developer's id, the admin token's id (a prefix of its digest), or, for the sidecar itself, `housekeeping` (the background pass) or `reconcile-command` (`npm run reconcile --fix`)" }),
     address: Type.Union([Type.String(), Type.Null()]),
   }),
   action: Type.String(),

@@ -44,7 +44,7 @@ export function accountPages(accounts: AccountService, cookie: SessionCookie) {
       return reply.redirect('/apps', 303);
     });
     app.post('/logout', async (request, reply) => {
-      await accounts.sessions.end(cookie.read(request), 'portal');
+      await accounts.sessions.end(cookie.readAll(request), 'portal');
       cookie.clear(reply);
       return reply.redirect('/login', 303);
     });
