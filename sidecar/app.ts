@@ -21,6 +21,7 @@ import { consoleCatalog } from './domain/console/catalog';
 import { providerForms } from './domain/console/provider-forms';
 import { strategyForms } from './domain/console/strategy-forms';
 import { consoleViews } from './domain/console/views';
+import { strategyVerifier } from './domain/strategy-verification';
 import { portalService } from './domain/portal-admin';
 import { type RegistrationService, registrationService } from './domain/registrations';
 import { serviceCatalog } from './domain/services';
@@ -219,6 +220,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       providerForms: providerForms(providers, drivers),
       strategies,
       strategyForms: strategyForms(strategies),
+      strategyVerifier: strategyVerifier(strategies, providers, idpTimeoutMs),
       catalog: consoleCatalog(store, catalog, services),
       reconciler: reconcile,
       audit,

@@ -14,6 +14,7 @@ import type { DcrProviderService } from '../domain/dcr-providers';
 import type { DeveloperService } from '../domain/developers';
 import type { Reconciler } from '../domain/reconcile';
 import type { RegistrationService } from '../domain/registrations';
+import type { StrategyVerifier } from '../domain/strategy-verification';
 import { registerPageKit } from '../pages/kit';
 import { sessionCookie } from '../portal/session-cookie';
 import { applicationPages } from './application-pages';
@@ -41,6 +42,7 @@ export interface ConsoleDomain {
   providerForms: ProviderForms;
   strategies: AuthStrategyService;
   strategyForms: StrategyForms;
+  strategyVerifier: StrategyVerifier;
   catalog: ConsoleCatalog;
   reconciler: Reconciler;
   audit: AuditService;

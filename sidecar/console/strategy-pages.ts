@@ -13,8 +13,14 @@ const FORM = '/console/templates/strategy-form';
 /** Enough for every provider of one sidecar in the form's choice. */
 const ALL = { 'page[size]': 100 };
 
-/** Auth strategies: how the portal's applications get and use their credentials (issuer, scopes, DCR provider). */
-export function strategyPages({ strategies, strategyForms, providers, access }: Pick<ConsoleDomain, 'strategies' | 'strategyForms' | 'providers' | 'access'>) {
+/** Auth strategies: how the portal's applications get and use their credentials (issuer, scopes, DCR provider); Verify. */
+export function strategyPages({
+  strategies,
+  strategyForms,
+  strategyVerifier,
+  providers,
+  access,
+}: Pick<ConsoleDomain, 'strategies' | 'strategyForms' | 'strategyVerifier' | 'providers' | 'access'>) {
   const newForm = async () => ({ providers: (await providers.list(ALL)).data });
   const editForm = async (request: FastifyRequest) => {
     const strategy = await strategies.get((request.params as IdParams).id);
@@ -41,6 +47,9 @@ export function strategyPages({ strategies, strategyForms, providers, access }: 
         await strategyForms.update(request.params.id, request.body, access.actor(request.ip));
         return reply.redirect(LIST, SEE_OTHER);
       },
+    );
+    app.post<{ Params: IdParams }>(`${LIST}/:id/verify`, consoleRoute({ params: IdParams }), async (request, reply) =>
+      reply.page('/console/templates/verification', { verification: await strategyVerifier.verify(request.params.id), back: LIST }),
     );
   };
 }

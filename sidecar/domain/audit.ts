@@ -31,6 +31,8 @@ export function auditService(store: Store, applications: Pick<ApplicationService
           }),
         (event) => event,
       ),
+    /** The whole trail, newest first: the console's audit log. */
+    recent: (query: PageQuery) => listPage(query, (page) => store.audit.list(page, {}, 'newest'), (event) => event),
     async ofApplication(caller: Caller, applicationId: string, query: PageQuery) {
       const application = await applications.reach(caller, applicationId);
       return listPage(query, (page) => store.audit.list(page, { application_id: application.id }), (event) => event);

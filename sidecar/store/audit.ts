@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { type StoreContext, paginate } from './context';
 import type { PageOf, PageRequest } from './records';
 import type { AuditEventRow } from './schema';
@@ -77,13 +78,13 @@ export function auditRepository(ctx: StoreContext) {
         })
         .execute();
     },
-    /** One page, oldest first, of the events that match every filter given. */
-    list(page: PageRequest, filter: AuditFilter): Promise<PageOf<AuditEvent>> {
+    /** One page, oldest first (or newest first), of the events that match every filter given. */
+    list(page: PageRequest, filter: AuditFilter, order: 'oldest' | 'newest' = 'oldest'): Promise<PageOf<AuditEvent>> {
       let base = db.selectFrom('audit_events');
       for (const [column, value] of Object.entries(filter) as [keyof AuditFilter, string | undefined][]) {
         if (value !== undefined) base = base.where(column, '=', value);
       }
-      return paginate(base, page, toRecord);
+      return paginate(base, page, toRecord, order === 'newest' ? sql`created_at desc` : undefined);
     },
   };
 }

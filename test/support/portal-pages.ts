@@ -3,10 +3,10 @@
  * Okta-compatible server behind an okta DCR provider, and `demo` published with that strategy. Plus the steps of
  * the developer journey as a person does them in the browser (labels and button names, as on the pages).
  */
-import net from 'node:net';
 import type { Page, Response } from 'playwright-core';
 import { PORTAL } from '../../sidecar/defaults';
 import type { AccountSettings } from '../../sidecar/domain/accounts/settings';
+import { freePort } from './console';
 import { type OktaEmulatorFixture, startOktaEmulator } from './okta-emulator';
 import { type TestPortal, startTestPortal } from './portal-app';
 import { oktaStrategy } from './sidecar-fixtures';
@@ -19,15 +19,6 @@ export interface PortalPages {
   okta: OktaEmulatorFixture;
   strategyId: string;
   close(): Promise<void>;
-}
-
-/** A port nobody listens on right now (the portal's own origin must be known before it is built). */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /**

@@ -25,7 +25,7 @@ export interface CatalogOverview {
   checked: boolean;
 }
 
-const orNull = (value: string) => (value.trim() === '' ? null : value);
+const orNull = (value: string | undefined) => (value === undefined || value.trim() === '' ? null : value);
 
 /** The console's APIs page: every kong.yml service (and every API) with its publication, and publishing one. */
 export function consoleCatalog(store: Store, catalog: CatalogService, services: ServiceCatalog) {
@@ -59,7 +59,7 @@ export function consoleCatalog(store: Store, catalog: CatalogService, services: 
         apiId,
         PORTAL.id,
         {
-          auth_strategy_ids: input.auth_strategy_id === '' ? [] : [input.auth_strategy_id],
+          auth_strategy_ids: input.auth_strategy_id ? [input.auth_strategy_id] : [],
           visibility: input.visibility,
           auto_approve_registrations: autoApprove,
         },

@@ -35,7 +35,7 @@ export function providerForms(providers: DcrProviderService, drivers: DriverRegi
   const common = (form: ProviderForm) => ({
     name: form.name,
     issuer: form.issuer,
-    ...(form.display_name.trim() !== '' && { display_name: form.display_name }),
+    ...(form.display_name?.trim() && { display_name: form.display_name }),
   });
 
   return {

@@ -4,7 +4,7 @@ import type { AuthStrategyService } from '../auth-strategies';
 import type { StrategyForm } from '../shapes/console';
 
 /** "api:read, api:write" or "api:read api:write" -> ["api:read", "api:write"] */
-const listOf = (text: string) => text.split(/[\s,]+/).filter(Boolean);
+const listOf = (text: string | undefined) => (text ?? '').split(/[\s,]+/).filter(Boolean);
 
 /** An auth strategy's form fields, filled in from the strategy (the edit form). */
 export function strategyFormOf(strategy: AuthStrategy): Record<string, string> {

@@ -2,17 +2,17 @@ import { type Static, Type } from '@sinclair/typebox';
 import { Body, Name } from './common';
 import { Visibility } from './catalog';
 
-/** The admin console's forms (HTML form fields: strings, an empty one meaning "none"). */
+/** The admin console's forms (HTML form fields: strings; the page kit drops a blank one, so it is "none"). */
 
 export const ConsoleSignIn = Body({ admin_token: Type.String({ minLength: 1, maxLength: 1024 }) });
 export type ConsoleSignIn = Static<typeof ConsoleSignIn>;
 
 /** Publishing a kong.yml service: the API (created when missing) and its publication in the portal. */
 export const ServicePublication = Body({
-  description: Type.String({ maxLength: 2000 }),
-  version: Type.String({ maxLength: 255 }),
-  spec_content: Type.String({ maxLength: 1_000_000, description: 'the OpenAPI document (JSON or YAML); empty: none' }),
-  auth_strategy_id: Type.String({ maxLength: 64, description: 'empty: no application registration' }),
+  description: Type.Optional(Type.String({ maxLength: 2000 })),
+  version: Type.Optional(Type.String({ maxLength: 255 })),
+  spec_content: Type.Optional(Type.String({ maxLength: 1_000_000, description: 'the OpenAPI document (JSON or YAML); none: no document' })),
+  auth_strategy_id: Type.Optional(Type.String({ maxLength: 64, description: 'none: no application registration' })),
   visibility: Visibility,
   auto_approve: Type.Union([Type.Literal('strategy'), Type.Literal('yes'), Type.Literal('no')], {
     description: "strategy: the auth strategy's auto_approve decides",
@@ -52,7 +52,7 @@ const ConfigFields = Type.String({ maxLength: 4096 });
 export const ProviderForm = Type.Object(
   {
     name: Name({ maxLength: 255 }),
-    display_name: Type.String({ maxLength: 255 }),
+    display_name: Type.Optional(Type.String({ maxLength: 255 })),
     issuer: Type.String({ minLength: 1, maxLength: 2048 }),
   },
   { additionalProperties: ConfigFields, description: `and one ${CONFIG_FIELD_PREFIX}<field> per field of the type's dcr_config` },
@@ -67,9 +67,9 @@ export const StrategyForm = Body({
   name: Name({ maxLength: 255 }),
   display_name: Name({ maxLength: 255 }),
   'configs.openid-connect.issuer': Type.String({ minLength: 1, maxLength: 2048 }),
-  'configs.openid-connect.scopes': Type.String({ maxLength: 2048 }),
-  'configs.openid-connect.credential_claim': Type.String({ maxLength: 2048 }),
-  'configs.openid-connect.auth_methods': Type.String({ maxLength: 2048 }),
+  'configs.openid-connect.scopes': Type.Optional(Type.String({ maxLength: 2048 })),
+  'configs.openid-connect.credential_claim': Type.Optional(Type.String({ maxLength: 2048 })),
+  'configs.openid-connect.auth_methods': Type.Optional(Type.String({ maxLength: 2048 })),
   dcr_provider_id: Type.Optional(Type.String({ maxLength: 64, description: 'empty: applications bring an existing client ID' })),
   auto_approve: Type.Optional(Type.Literal('on')),
 });

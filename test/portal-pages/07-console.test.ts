@@ -2,6 +2,7 @@ import { hashToken } from '../../sidecar/crypto/tokens';
 import { CONTENT_SECURITY_POLICY } from '../../sidecar/pages/security-headers';
 import { accountService } from '../../sidecar/domain/accounts';
 import { CONSOLE_PAGES, type TestConsole, injectBrowser, startTestConsole } from '../support/console';
+import { type OktaEmulatorFixture, startOktaEmulator } from '../support/okta-emulator';
 import { sqliteTestDatabase, testDatabases } from '../support/sidecar-databases';
 
 /** The payload as it may appear on a page: escaped text, never markup. */
@@ -48,7 +49,9 @@ describe.each(testDatabases)('admin console pages through fastify.inject on %s',
     const session = await t.sidecar.store.sessions.find(hashToken(id), 'console');
     expect(session).toMatchObject({ face: 'console', developerId: null, adminId: expect.stringMatching(/^admin-[0-9a-f]{16}$/) });
     expect(await t.sidecar.store.sessions.find(hashToken(id), 'portal')).toBeUndefined();
-    expect(await t.sidecar.database.rawContents()).not.toContain(id);
+    const stored = await t.sidecar.database.rawContents();
+    expect(stored).not.toContain(id);
+    expect(stored).not.toContain(t.sidecar.adminToken);
   });
 
   it.each(CONSOLE_PAGES)('returns 200 for %s (%s) with the CSP, its navigation, and every name as inert text', async (heading, path) => {
@@ -99,6 +102,8 @@ describe.each(testDatabases)('admin console pages through fastify.inject on %s',
     const events = (await t.sidecar.store.audit.list({ number: 1, size: 100 }, { resource_id: registrationId })).items;
     expect(events.map((e) => e.action)).toEqual(['registration.requested', 'registration.approved', 'registration.revoked']);
     expect(events[2]!.actor).toEqual({ type: 'admin', id: expect.stringMatching(/^admin-[0-9a-f]{16}$/), address: '127.0.0.1' });
+    const log = (await browser.get('/admin/audit')).body;
+    expect(/<td data-label="Action"><code>([^<]+)<\/code>/.exec(log)?.[1]).toBe('registration.revoked');
   });
 
   it('suspends a developer only from the confirmation step, which names them as text', async () => {
@@ -150,7 +155,7 @@ describe.each(testDatabases)('admin console pages through fastify.inject on %s',
     expect(edit.body).toContain('Write-only: leave it empty to keep the stored one.');
     const verified = await browser.post(`/admin/dcr-providers/${provider!.id}/verify`);
     expect(verified.statusCode).toBe(200);
-    expect(verified.body).toContain('The identity provider refused the stored configuration');
+    expect(verified.body).toContain('The identity provider refused the configuration');
     for (const body of [list.body, edit.body, verified.body]) expect(body).not.toContain(dcrToken);
   });
 
@@ -198,10 +203,14 @@ describe.each(testDatabases)('admin console pages through fastify.inject on %s',
       visibility: 'private',
       auto_approve_registrations: true,
     });
+    await browser.get('/admin/apis/billing/publish');
+    const blanked = await browser.post('/admin/apis/billing/publish', { auth_strategy_id: '', visibility: 'public', auto_approve: 'strategy', version: '', description: '', spec_content: '' });
+    expect(blanked.statusCode).toBe(303);
+    expect(await t.sidecar.store.apis.getByName('billing')).toMatchObject({ version: null, description: null, spec_content: null });
+    expect(await t.sidecar.store.publications.get(api!.id, '5b3a2c1d-7e4f-4a8b-9c0d-1e2f3a4b5c6d')).toMatchObject({ auth_strategy_id: null, auto_approve_registrations: null });
     const page = (await browser.get('/admin/apis')).body;
     expect(page).toContain('okta-auth of service orders differs from auth strategy');
     expect(page).toMatch(/issuer: strategy <code>&quot;https:\/\/idp.example.com\/oauth2\/default&quot;<\/code>, gateway <code>&quot;https:\/\/other-idp.example.com/);
-    expect(page).toContain('service billing has no okta-auth plugin in kong.yml');
   });
 
   it('shows what reconcile finds per provider (a provider it cannot reach says so)', async () => {
@@ -265,5 +274,54 @@ describe('admin console sign-in limit behind a trusted proxy', () => {
     const other = injectBrowser(t);
     await other.get('/admin/sign-in');
     expect((await other.post('/admin/sign-in', { admin_token: t.sidecar.adminToken }, from('198.51.100.2'))).statusCode).toBe(303);
+  });
+});
+
+describe('admin console Verify against the local Okta-compatible server', () => {
+  let okta: OktaEmulatorFixture;
+  let t: TestConsole;
+  let browser: ReturnType<typeof injectBrowser>;
+  beforeAll(async () => {
+    okta = await startOktaEmulator();
+    t = await startTestConsole(sqliteTestDatabase);
+    browser = injectBrowser(t);
+    await browser.get('/admin/sign-in');
+    await browser.post('/admin/sign-in', { admin_token: t.sidecar.adminToken });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await okta?.stop();
+  });
+
+  const strategyFields = (issuer: string, providerId: string) => ({
+    name: `verified-${issuer.length}`,
+    display_name: 'Verified strategy',
+    'configs.openid-connect.issuer': issuer,
+    'configs.openid-connect.scopes': '',
+    'configs.openid-connect.credential_claim': 'client_id',
+    'configs.openid-connect.auth_methods': '',
+    dcr_provider_id: providerId,
+  });
+
+  it('verifies a DCR provider and an auth strategy made through the console forms (success), and names what fails of an unreachable issuer', async () => {
+    await browser.get('/admin/dcr-providers/new/okta');
+    const created = await browser.post('/admin/dcr-providers/new/okta', { name: 'local-okta', display_name: '', issuer: okta.issuer, 'dcr_config.dcr_token': okta.apiToken });
+    expect(created.statusCode).toBe(303);
+    const [provider] = (await t.sidecar.store.providers.listAll()).filter((p) => p.name === 'local-okta');
+    expect((await browser.post(`/admin/dcr-providers/${provider!.id}/verify`)).body).toContain('The identity provider accepted the configuration.');
+
+    await browser.get('/admin/auth-strategies/new');
+    expect((await browser.post('/admin/auth-strategies/new', strategyFields(okta.issuer, provider!.id))).statusCode).toBe(303);
+    const unreachable = 'http://127.0.0.1:1/oauth2/default';
+    expect((await browser.post('/admin/auth-strategies/new', strategyFields(unreachable, ''))).statusCode).toBe(303);
+    const strategies = await t.sidecar.store.strategies.listAll();
+    const good = strategies.find((s) => s.name === `verified-${okta.issuer.length}`)!;
+    const bad = strategies.find((s) => s.name === `verified-${unreachable.length}`)!;
+    const list = await browser.get('/admin/auth-strategies');
+    expect(list.body).toContain(`action="/admin/auth-strategies/${good.id}/verify"`);
+    expect((await browser.post(`/admin/auth-strategies/${good.id}/verify`)).body).toContain('The identity provider accepted the configuration.');
+    const refused = await browser.post(`/admin/auth-strategies/${bad.id}/verify`);
+    expect(refused.body).toContain('The identity provider refused the configuration');
+    expect(refused.body).toMatch(/<li>issuer: the identity provider could not answer discovery: unreachable/);
   });
 });
