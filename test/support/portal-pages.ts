@@ -11,6 +11,7 @@ import { type OktaEmulatorFixture, startOktaEmulator } from './okta-emulator';
 import { type TestPortal, startTestPortal } from './portal-app';
 import { oktaStrategy } from './sidecar-fixtures';
 import type { TestDatabase } from './sidecar-databases';
+import { DEMO_OPENAPI } from '../../devstack/demo-openapi';
 
 export interface PortalPages {
   /** The portal's origin, e.g. http://127.0.0.1:41234. */
@@ -38,7 +39,7 @@ export async function startPortalPages(
   });
   await portal.portal.listen({ port, host: '127.0.0.1' });
   const { strategyId } = await oktaStrategy(portal.sidecar, okta);
-  const api = await portal.sidecar.admin({ method: 'POST', url: '/v3/apis', payload: { name: 'demo', description: 'The demo API' } });
+  const api = await portal.sidecar.admin({ method: 'POST', url: '/v3/apis', payload: { name: 'demo', description: 'The demo API', version: '1.0.0', spec_content: JSON.stringify(DEMO_OPENAPI) } });
   const published = await portal.sidecar.admin({
     method: 'PUT',
     url: `/v3/apis/${api.json().id}/publications/${PORTAL.id}`,
