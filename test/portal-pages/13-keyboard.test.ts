@@ -6,7 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, openWatchedPage } from '../support/browser';
-import { type TestConsole, freePort, startTestConsole } from '../support/console';
+import { type TestConsole, startListeningConsole } from '../support/console';
 import { type Keyboard, keyboardOf } from '../support/keyboard';
 import { newEmail, PASSWORD } from '../support/portal-journey';
 import { type PortalPages, field, startPortalPages } from '../support/portal-pages';
@@ -104,8 +104,7 @@ describe.each(testDatabases)('the admin console by keyboard alone on %s', (_name
   let browser: Browser;
 
   beforeAll(async () => {
-    t = await startTestConsole(createDatabase, await freePort());
-    await t.sidecar.app.listen({ port: Number(new URL(t.origin).port), host: '127.0.0.1' });
+    t = await startListeningConsole(createDatabase);
     browser = await launchChromium();
   });
   afterAll(async () => {

@@ -129,6 +129,13 @@ export async function startTestConsole(
   };
 }
 
+/** The console on a free port of loopback, listening: for a browser, which needs a real address. */
+export async function startListeningConsole(createDatabase: () => Promise<TestDatabase>, options: ConsoleOptions = {}): Promise<TestConsole> {
+  const running = await startTestConsole(createDatabase, await freePort(), options);
+  await running.sidecar.app.listen({ port: Number(new URL(running.origin).port), host: '127.0.0.1' });
+  return running;
+}
+
 function expectStatus(response: LightMyRequestResponse, status: number, what: string) {
   if (response.statusCode !== status) throw new Error(`${what}: HTTP ${response.statusCode} ${response.body}`);
   return response.json();
