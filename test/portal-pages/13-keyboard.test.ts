@@ -10,18 +10,18 @@ import { type TestConsole, startListeningConsole } from '../support/console';
 import { type Keyboard, keyboardOf } from '../support/keyboard';
 import { newEmail, PASSWORD } from '../support/portal-journey';
 import { type PortalPages, field, startPortalPages } from '../support/portal-pages';
-import { sqliteTestDatabase, testDatabases } from '../support/sidecar-databases';
+import { testDatabases } from '../support/sidecar-databases';
 
 const button = (page: Page, name: string | RegExp) => page.getByRole('button', { name, exact: typeof name === 'string' });
 const link = (page: Page, name: string) => page.getByRole('link', { name, exact: true });
 const heading = (page: Page, name: string) => page.getByRole('heading', { level: 1, name, exact: true });
 
-describe('the developer journey by keyboard alone', () => {
+describe.each(testDatabases)('the developer journey by keyboard alone on %s', (_name, createDatabase) => {
   let site: PortalPages;
   let browser: Browser;
 
   beforeAll(async () => {
-    site = await startPortalPages(sqliteTestDatabase);
+    site = await startPortalPages(createDatabase);
     browser = await launchChromium();
   });
   afterAll(async () => {
