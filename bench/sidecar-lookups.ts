@@ -13,7 +13,10 @@ const SECONDS = Number(process.argv[3] ?? 15);
 const WARMUP_SECONDS = 3;
 const APPLICATIONS = 200;
 
-/** A self-managed strategy (no IdP needed), one developer, APPLICATIONS applications with an approved service each. */
+/**
+ * A self-managed strategy (no IdP needed), one developer, APPLICATIONS applications with an approved service each:
+ * claimed by the admin, since a developer's own creation needs a client secret the issuer accepts.
+ */
 async function seed(base: string, adminToken: string): Promise<string[]> {
   const strategy = await created(base, '/v2/application-auth-strategies', adminToken, {
     name: 'bench',
@@ -26,7 +29,7 @@ async function seed(base: string, adminToken: string): Promise<string[]> {
   const clientIds: string[] = [];
   for (let i = 0; i < APPLICATIONS; i += 1) {
     const clientId = `0oabench${String(i).padStart(6, '0')}`;
-    const app = await created(base, '/v2/applications', developer.token!, { name: `bench-${i}`, auth_strategy_id: strategy.id, client_id: clientId });
+    const app = await created(base, `/v2/developers/${developer.id}/applications`, adminToken, { name: `bench-${i}`, auth_strategy_id: strategy.id, client_id: clientId });
     await created(base, `/v2/applications/${app.id}/registrations`, developer.token!, { service: 'orders' });
     clientIds.push(clientId);
   }

@@ -1,5 +1,6 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { PORTAL } from '../../sidecar/defaults';
+import { DEMO_OPENAPI } from '../demo-openapi';
 
 /** What `npm start` registers in the sidecar for the local Okta-compatible server, under names of its own. */
 export const LOCAL_PROVIDER_NAME = 'local-okta';
@@ -106,6 +107,7 @@ export async function bootstrapLocalOkta(target: BootstrapTarget): Promise<Boots
   const api = await lookUpOrCreate(http, '/v3/apis', LOCAL_API_NAME, {
     description: 'The echo service behind the dev gateway: it answers every request with what it received.',
     version: '1.0.0',
+    spec_content: JSON.stringify(DEMO_OPENAPI),
   });
   const publication = await lookUpOrPublish(http, api.id, {
     auth_strategy_ids: [strategy.id],

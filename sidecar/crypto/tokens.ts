@@ -10,11 +10,24 @@ export function generateToken(prefix: string): string {
  * and unlike an HMAC keyed from the encryption key it survives a key rotation.
  */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return tokenDigest(token).toString('hex');
+}
+
+/** The SHA-256 of a token: `hashToken` in bytes, and what `secretMatcher` compares. */
+export function tokenDigest(token: string): Buffer {
+  return createHash('sha256').update(token, 'utf8').digest();
 }
 
 /** Constant-time comparison of a presented secret with the expected one (digests first: equal lengths). */
 export function secretsEqual(presented: string, expected: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
-  return timingSafeEqual(digest(presented), digest(expected));
+  return timingSafeEqual(tokenDigest(presented), tokenDigest(expected));
+}
+
+/**
+ * Constant-time comparison of presented secrets with `expected`, by digest (equal lengths): the expected digest is
+ * taken once, the presented one by the caller once per request, however many secrets it is compared with.
+ */
+export function secretMatcher(expected: string): (presentedDigest: Buffer) => boolean {
+  const expectedDigest = tokenDigest(expected);
+  return (presentedDigest) => timingSafeEqual(presentedDigest, expectedDigest);
 }

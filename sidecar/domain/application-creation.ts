@@ -275,7 +275,8 @@ export function applicationCreation(
             await tx.audit.record(actor, { ...applicationEvent(application.id), action: 'application.claimed', after: application });
             return application;
           }),
-        clientTaken(input.client_id),
+        // The developer or the strategy, there when checked above, deleted by a request that came in meanwhile.
+        { ...clientTaken(input.client_id), foreign_key: `developer ${developerId} or auth strategy ${input.auth_strategy_id} was deleted meanwhile` },
       );
     },
   };

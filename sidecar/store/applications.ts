@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type StoreContext, containsText, decryptJson, encryptJson, paginate } from './context';
+import { type StoreContext, compiledOnce, containsText, decryptJson, encryptJson, paginate } from './context';
 import { constrained } from './errors';
 import type { Application, ApplicationStatus, DeveloperStatus, PageOf, PageRequest } from './records';
 import type { ApplicationRow } from './schema';
@@ -42,6 +42,25 @@ export function applicationRepository(ctx: StoreContext) {
     const row = await db.selectFrom('applications').selectAll().where(column, '=', value).executeTakeFirst();
     return row && toRecord(row);
   };
+  const gatewayRows = compiledOnce(db, (clientId) =>
+    db
+      .selectFrom('applications')
+      .innerJoin('developers', 'developers.id', 'applications.developer_id')
+      .leftJoin('registrations', (join) =>
+        join.onRef('registrations.application_id', '=', 'applications.id').on('registrations.status', '=', 'approved'),
+      )
+      .select([
+        'applications.id as application_id',
+        'applications.name',
+        'applications.status',
+        'developers.id as developer_id',
+        'developers.email',
+        'developers.status as developer_status',
+        'registrations.service',
+      ])
+      .where('applications.client_id', '=', clientId)
+      .orderBy('registrations.service'),
+  );
   const update = async (id: string, columns: Partial<ApplicationRow>) => {
     await db
       .updateTable('applications')
@@ -59,24 +78,7 @@ export function applicationRepository(ctx: StoreContext) {
      * cached): the application, its developer and the services it is approved for, by name.
      */
     async gatewayMapping(clientId: string): Promise<GatewayMapping | undefined> {
-      const rows = await db
-        .selectFrom('applications')
-        .innerJoin('developers', 'developers.id', 'applications.developer_id')
-        .leftJoin('registrations', (join) =>
-          join.onRef('registrations.application_id', '=', 'applications.id').on('registrations.status', '=', 'approved'),
-        )
-        .select([
-          'applications.id as application_id',
-          'applications.name',
-          'applications.status',
-          'developers.id as developer_id',
-          'developers.email',
-          'developers.status as developer_status',
-          'registrations.service',
-        ])
-        .where('applications.client_id', '=', clientId)
-        .orderBy('registrations.service')
-        .execute();
+      const rows = await gatewayRows(clientId);
       const [first] = rows;
       if (!first) return undefined;
       return {

@@ -53,6 +53,12 @@ it('writes the portal pages to docs/img/portal-*.png', async () => {
   await page.getByRole('link', { name: 'Proceed' }).click();
   await page.waitForLoadState('load');
   await shot('app-details');
+  await page.goto(`${site.url}/apis`);
+  await shot('apis');
+  await page.getByRole('link', { name: 'demo' }).first().click();
+  await page.waitForLoadState('load');
+  await shot('api');
+  await page.goto(`${site.url}/apps/${appId}`);
   await submit(page, 'Delete');
   await shot('delete-confirm');
   await page.goto(`${site.url}/apps`);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createCipher, encryptionKey } from '../../sidecar/crypto/cipher';
-import { generateToken, hashToken, secretsEqual } from '../../sidecar/crypto/tokens';
+import { generateToken, hashToken, secretMatcher, secretsEqual, tokenDigest } from '../../sidecar/crypto/tokens';
 
 describe('sidecar encryption at rest', () => {
   const key = encryptionKey(randomBytes(32));
@@ -57,7 +57,16 @@ describe('sidecar tokens', () => {
   });
 
   it('compares secrets of any length without throwing', () => {
+    const isAbc = secretMatcher('abc');
+    expect(isAbc(tokenDigest('abc'))).toBe(true);
+    expect(isAbc(tokenDigest('abcd'))).toBe(false);
+    expect(isAbc(tokenDigest(''))).toBe(false);
     expect(secretsEqual('abc', 'abc')).toBe(true);
     expect(secretsEqual('abc', 'abcd')).toBe(false);
+  });
+
+  it('takes hashToken as the hex of tokenDigest', () => {
+    const token = generateToken('kdd');
+    expect(tokenDigest(token).toString('hex')).toBe(hashToken(token));
   });
 });

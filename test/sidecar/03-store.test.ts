@@ -268,6 +268,14 @@ describe.each(testDatabases)('sidecar store on %s', (_name, createDatabase) => {
     expect(await store.applications.gatewayMapping('unknown-client')).toBeUndefined();
   });
 
+  it('answers concurrent gateway lookups each with its own client ID (one query compiled once, its value per call)', async () => {
+    const dev = await developer();
+    const selfManaged = await strategy(null);
+    const apps = await Promise.all([1, 2, 3, 4].map(() => application(dev.id, selfManaged.id)));
+    const mappings = await Promise.all([...apps, ...apps].map((app) => store.applications.gatewayMapping(app.client_id)));
+    expect(mappings.map((mapping) => mapping?.application.id)).toEqual([...apps, ...apps].map((app) => app.id));
+  });
+
   it('tells which client IDs any application maps to', async () => {
     const dev = await developer();
     const app = await application(dev.id, (await strategy(null)).id);

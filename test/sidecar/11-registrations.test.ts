@@ -1,5 +1,6 @@
 import type { OktaEmulatorFixture } from '../support/okta-emulator';
-import type { TestSidecar } from '../support/sidecar-app';
+import { type TestSidecar, startTestSidecar } from '../support/sidecar-app';
+import { testDatabases } from '../support/sidecar-databases';
 import { type OktaSidecar, type TestDeveloper, developer, oktaStrategy, selfManagedStrategy, startOktaSidecar } from '../support/sidecar-fixtures';
 
 describe('sidecar registrations and the gateway lookup', () => {
@@ -239,4 +240,25 @@ describe('sidecar registrations and the gateway lookup', () => {
       expect((await okta.dcr.request('GET', `/${client.client_id}`)).status).toBe(200);
     });
   });
+});
+
+describe.each(testDatabases)('an admin claim racing the deletion of its developer on %s', (_name, createDatabase) => {
+  it('answers 201, 404 or 409, never a 500 (found by test/sidecar/25-bad-input)', async () => {
+    const sidecar = await startTestSidecar({}, createDatabase);
+    try {
+      const strategy = await selfManagedStrategy(sidecar, 'https://issuer.example.com/oauth2/default');
+      const statuses = new Set<number>();
+      for (let i = 0; i < 20; i += 1) {
+        const owner = await developer(sidecar);
+        const [claim] = await Promise.all([
+          sidecar.admin({ method: 'POST', url: `/v2/developers/${owner.id}/applications`, payload: { name: 'raced', auth_strategy_id: strategy, client_id: `raced-${i}` } }),
+          sidecar.admin({ method: 'DELETE', url: `/v2/developers/${owner.id}` }),
+        ]);
+        statuses.add(claim.statusCode);
+      }
+      expect([...statuses].filter((status) => ![201, 404, 409].includes(status))).toEqual([]);
+    } finally {
+      await sidecar.close();
+    }
+  }, 60_000);
 });

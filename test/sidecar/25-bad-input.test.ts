@@ -175,8 +175,10 @@ const HEADER_MUTATIONS: { lines: string[]; keeps: boolean; dropAuth?: boolean }[
 ];
 
 /**
- * The operations that call the IdP, where the test makes it fail. Not the reconcile: it lists the clients of every
- * provider in turn, so a failing IdP costs it one deadline per provider (over a hundred here).
+ * The operations that call the IdP, where the test makes it fail. The reconcile too: it lists the clients of every
+ * provider in turn (over a hundred here), but the faults answer at once (a dropped connection, a 5xx) or wait about
+ * a second (a 429 once), not a deadline per provider: together they add some 10 s (SQLite) to 30 s (PostgreSQL) to
+ * the run on a busy machine, and check that a failed listing is reported without a leak.
  */
 const IDP_OPERATIONS = new Set([
   'POST /v2/applications',
@@ -186,6 +188,8 @@ const IDP_OPERATIONS = new Set([
   'POST /v2/dcr-providers',
   'PATCH /v2/dcr-providers/{id}',
   'POST /v2/dcr-providers/{id}/verify',
+  'GET /v2/reconcile',
+  'POST /v2/reconcile',
 ]);
 
 function requestsOf(op: Operation, pools: Pools, okta: OktaEmulatorFixture): fc.Arbitrary<Generated> {

@@ -3,14 +3,15 @@
  * Okta-compatible server behind an okta DCR provider, and `demo` published with that strategy. Plus the steps of
  * the developer journey as a person does them in the browser (labels and button names, as on the pages).
  */
-import net from 'node:net';
 import type { Page, Response } from 'playwright-core';
 import { PORTAL } from '../../sidecar/defaults';
 import type { AccountSettings } from '../../sidecar/domain/accounts/settings';
+import { freePort } from './console';
 import { type OktaEmulatorFixture, startOktaEmulator } from './okta-emulator';
 import { type TestPortal, startTestPortal } from './portal-app';
 import { oktaStrategy } from './sidecar-fixtures';
 import type { TestDatabase } from './sidecar-databases';
+import { DEMO_OPENAPI } from '../../devstack/demo-openapi';
 
 export interface PortalPages {
   /** The portal's origin, e.g. http://127.0.0.1:41234. */
@@ -19,15 +20,6 @@ export interface PortalPages {
   okta: OktaEmulatorFixture;
   strategyId: string;
   close(): Promise<void>;
-}
-
-/** A port nobody listens on right now (the portal's own origin must be known before it is built). */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /**
@@ -47,7 +39,7 @@ export async function startPortalPages(
   });
   await portal.portal.listen({ port, host: '127.0.0.1' });
   const { strategyId } = await oktaStrategy(portal.sidecar, okta);
-  const api = await portal.sidecar.admin({ method: 'POST', url: '/v3/apis', payload: { name: 'demo', description: 'The demo API' } });
+  const api = await portal.sidecar.admin({ method: 'POST', url: '/v3/apis', payload: { name: 'demo', description: 'The demo API', version: '1.0.0', spec_content: JSON.stringify(DEMO_OPENAPI) } });
   const published = await portal.sidecar.admin({
     method: 'PUT',
     url: `/v3/apis/${api.json().id}/publications/${PORTAL.id}`,

@@ -4,7 +4,7 @@
  * token shown once. Every page is watched (console errors, CSP violations, requests leaving loopback).
  */
 import type { Browser } from 'playwright-core';
-import { expectAccessible, launchChromium, openWatchedPage, seriousAxeViolations, type WatchedPage } from '../support/browser';
+import { expectAccessible, launchChromium, openWatchedPage, type WatchedPage } from '../support/browser';
 import { newEmail, PASSWORD } from '../support/portal-journey';
 import { type PortalPages, field, signIn, signUp, startPortalPages, submit } from '../support/portal-pages';
 import { sqliteTestDatabase } from '../support/sidecar-databases';
@@ -53,8 +53,7 @@ describe('account pages in Chromium', () => {
     expect(await vera.page.getByRole('alert').textContent()).toContain('The provided token was not found');
     expect((await signIn(vera.page, site.url, email, PASSWORD)).status()).toBe(303);
     expect(new URL(vera.page.url()).pathname).toBe('/apps');
-    expect(vera.problems().every((problem) => /status of 404/.test(problem))).toBe(true);
-    await vera.context.close();
+    await vera.close();
   });
 
   it('resets a forgotten password through the mailed link; the old password no longer signs in', async () => {
@@ -72,8 +71,7 @@ describe('account pages in Chromium', () => {
     await expectAccessible(vera);
     expect((await signIn(vera.page, site.url, email, PASSWORD)).status()).toBe(401);
     expect((await signIn(vera.page, site.url, email, 'a brand new passphrase')).status()).toBe(303);
-    expect(vera.problems().every((problem) => /status of 401/.test(problem))).toBe(true);
-    await vera.context.close();
+    await vera.close();
   });
 
   it('changes the password with the current one (a wrong one refused beside its field) and shows the personal API token once, no-store', async () => {
@@ -89,7 +87,7 @@ describe('account pages in Chromium', () => {
     await field(vera.page, 'New password').fill('another long passphrase');
     await submit(vera.page, 'Change password');
     expect(await vera.page.getByText('Your password is changed').isVisible()).toBe(true);
-    expect(await seriousAxeViolations(vera.page)).toEqual([]);
+    await expectAccessible(vera);
 
     const created = await submit(vera.page, 'Create token');
     expect(created.headers()['cache-control']).toBe('no-store');
@@ -105,7 +103,6 @@ describe('account pages in Chromium', () => {
     expect(await vera.page.getByText('Your personal API token is revoked.').isVisible()).toBe(true);
     const refused = await site.portal.sidecar.app.inject({ url: '/v2/applications', headers: { authorization: `Bearer ${token}` } });
     expect(refused.statusCode).toBe(401);
-    expect(vera.problems().every((problem) => /status of 400/.test(problem))).toBe(true);
-    await vera.context.close();
+    await vera.close();
   });
 });
