@@ -1,4 +1,4 @@
-import fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { DEFAULTS } from './defaults';
@@ -28,12 +28,9 @@ import { serviceCatalog } from './domain/services';
 import { consolePages } from './console/pages';
 import { kongDeclarativeServices } from './gateway/kong-declarative';
 import { accessControl } from './http/auth';
-import { trustProxyFor } from './http/client-address';
 import { acceptEmptyJsonBody } from './http/empty-json-body';
+import { httpListener } from './http/listener';
 import { registerMetrics } from './http/metrics';
-import { refuseNulCharacters } from './http/nul-characters';
-import { problemServerOptions, registerProblemHandlers } from './http/problems';
-import { requestValidation } from './http/validation';
 import { type DriverRegistry, drivers as defaultDrivers } from './idp/registry';
 import { applicationRoutes } from './routes/applications';
 import { auditRoutes } from './routes/audit';
@@ -49,7 +46,6 @@ import { portalRoutes } from './routes/portals';
 import { portalDeveloperRoutes } from './routes/portal-developers';
 import { reconcileRoutes } from './routes/reconcile';
 import { registrationRoutes } from './routes/registrations';
-import { ProblemSchema } from './routes/schemas';
 import { serviceRoutes } from './routes/services';
 
 /** How the app is built; every option left out takes its value from `DEFAULTS`. */
@@ -119,23 +115,9 @@ declare module 'fastify' {
 
 /** Builds the sidecar without listening: `server.ts` listens, tests use `app.inject`. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const app = fastify({
-    logger: {
-      level: options.logLevel ?? DEFAULTS.logLevel,
-      redact: { paths: REDACTED, censor: '[redacted]' },
-      ...(options.logStream && { stream: options.logStream }),
-    },
-    trustProxy: trustProxyFor(options.trustedProxies),
-    // Request bodies are closed (additionalProperties: false): an unknown field is a 400, not silently dropped.
-    ajv: { customOptions: { removeAdditional: false } },
-    ...problemServerOptions,
-    ...requestValidation,
-  });
-  registerProblemHandlers(app);
+  const app = httpListener({ redact: REDACTED, ...options });
   acceptEmptyJsonBody(app);
-  refuseNulCharacters(app);
   const metrics = registerMetrics(app);
-  app.addSchema(ProblemSchema);
 
   await app.register(swagger, {
     openapi: {

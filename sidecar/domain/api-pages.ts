@@ -2,6 +2,7 @@ import type { Store } from '../store';
 import type { Actor } from '../store/audit';
 import type { Developer, Registration } from '../store/records';
 import { apiReference } from './api-reference';
+import { approvesAtOnce } from './auto-approval';
 import { Conflict, InvalidInput } from './errors';
 import type { PortalProducts, PublishedProduct, Viewer } from './portal-products';
 import { isOpen } from './registration-states';
@@ -18,7 +19,7 @@ function apiPageOf({ api, publication, strategy }: PublishedProduct): ApiPage {
     description: api.description,
     version: api.version,
     strategy_name: strategy?.display_name ?? null,
-    auto_approve: publication.auto_approve_registrations ?? strategy?.auto_approve ?? false,
+    auto_approve: approvesAtOnce(publication, strategy),
     reference: api.spec_content === null ? null : apiReference(api.spec_content),
   };
 }

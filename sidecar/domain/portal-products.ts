@@ -3,6 +3,7 @@ import { PORTAL } from '../defaults';
 import type { Store } from '../store';
 import type { PublishedFilter } from '../store/apis';
 import type { Api, AuthStrategy, Developer, Publication } from '../store/records';
+import { approvesAtOnce } from './auto-approval';
 import { NotFound } from './errors';
 import { type ListBody, pageRequest } from './shapes/common';
 import type {
@@ -82,7 +83,7 @@ function presentVersion({ api, publication, strategy }: PublishedProduct): Produ
           {
             ...presentAuthStrategy(strategy),
             registration_enabled: true,
-            registration_auto_approve: publication.auto_approve_registrations ?? strategy.auto_approve,
+            registration_auto_approve: approvesAtOnce(publication, strategy),
           },
         ]
       : [],

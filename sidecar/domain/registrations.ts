@@ -3,6 +3,7 @@ import { PORTAL } from '../defaults';
 import type { Actor } from '../store/audit';
 import type { Application, Developer, Registration } from '../store/records';
 import type { ApplicationService } from './applications';
+import { approvesAtOnce } from './auto-approval';
 import { inactive } from './applications';
 import type { Caller } from './callers';
 import { Conflict, NotFound, orConflict } from './errors';
@@ -21,17 +22,17 @@ const about = (registration: Registration) => ({
 export function registrationService(store: Store, applications: Pick<ApplicationService, 'reach'>, services: ServiceCatalog) {
   /**
    * Whether a request is approved at once. A service published as an API of the catalog takes applications of its
-   * one auth strategy only, and its auto_approve_registrations (when set) overrides the strategy's auto_approve.
+   * one auth strategy only, and approves as its publication says (see approvesAtOnce).
    */
   const autoApproval = async (application: Application, service: string): Promise<boolean> => {
     const strategy = await store.strategies.get(application.auth_strategy_id);
     const publication = await store.publications.ofService(service, PORTAL.id);
-    if (!publication) return strategy?.auto_approve ?? false;
+    if (!publication) return approvesAtOnce(undefined, strategy);
     if (publication.auth_strategy_id === null) throw new Conflict(`API ${service} takes no application registrations (it has no auth strategy)`);
     if (publication.auth_strategy_id !== application.auth_strategy_id) {
       throw new Conflict(`API ${service} takes applications of auth strategy ${publication.auth_strategy_id} only`);
     }
-    return publication.auto_approve_registrations ?? strategy?.auto_approve ?? false;
+    return approvesAtOnce(publication, strategy);
   };
 
   return {

@@ -1,13 +1,9 @@
-import fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import { type AccountOptions, accountService } from '../domain/accounts';
-import { trustProxyFor } from '../http/client-address';
-import { refuseNulCharacters } from '../http/nul-characters';
-import { problemServerOptions, registerProblemHandlers } from '../http/problems';
-import { requestValidation } from '../http/validation';
-import { ProblemSchema } from '../routes/schemas';
+import { httpListener } from '../http/listener';
 import type { ApplicationUseCases } from '../app';
 import { portalApplicationService } from '../domain/portal-applications';
 import { portalProducts } from '../domain/portal-products';
@@ -52,21 +48,7 @@ const REDACTED = ['req.headers.authorization', 'req.headers.cookie', 'res.header
  * 404 here.
  */
 export async function buildPortalApp(options: PortalAppOptions): Promise<FastifyInstance> {
-  const app = fastify({
-    logger: {
-      level: options.logLevel ?? 'info',
-      redact: { paths: REDACTED, censor: '[redacted]' },
-      ...(options.logStream && { stream: options.logStream }),
-    },
-    trustProxy: trustProxyFor(options.trustedProxies),
-    // As the sidecar's listener: unknown fields of a closed body are refused, not dropped.
-    ajv: { customOptions: { removeAdditional: false } },
-    ...problemServerOptions,
-    ...requestValidation,
-  });
-  registerProblemHandlers(app);
-  refuseNulCharacters(app);
-  app.addSchema(ProblemSchema);
+  const app = httpListener({ redact: REDACTED, ...options });
   // Collects the OpenAPI document only: it is served on the sidecar's listener (portalOpenApiDocument), never here.
   await app.register(swagger, {
     openapi: { info: { title: 'kong-okta-dcr developer portal (Portal API v2)', version: '2' }, components: { securitySchemes: SECURITY_SCHEMES } },

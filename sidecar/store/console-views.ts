@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import type { StoreContext } from './context';
+import { countOf, developerColumns, developerOf, onePage, pendingFirst } from './joined-reads';
 import type { PageOf, PageRequest, RegistrationStatus } from './records';
 
 /** A registration as the console's Registration requests page lists it: its application and developer named. */
@@ -28,31 +28,30 @@ export function consoleViewRepository(ctx: StoreContext) {
   return {
     /** Every application's registrations, whatever the service, pending first, then oldest first. */
     async registrationRequests(page: PageRequest): Promise<PageOf<RegistrationRequest>> {
-      const rows = await db
-        .selectFrom('registrations as r')
-        .innerJoin('applications as p', 'p.id', 'r.application_id')
-        .innerJoin('developers as d', 'd.id', 'p.developer_id')
-        .select([
-          'r.id', 'r.service', 'r.status', 'r.created_at', 'r.updated_at', 'p.id as application_id', 'p.name as application_name',
-          'd.id as developer_id', 'd.email as developer_email', 'd.full_name as developer_full_name',
-        ])
-        .orderBy(sql`case when r.status = 'pending' then 0 else 1 end`)
-        .orderBy('r.created_at')
-        .orderBy('r.id')
-        .limit(page.size)
-        .offset((page.number - 1) * page.size)
-        .execute();
+      const rows = await onePage(
+        db
+          .selectFrom('registrations as r')
+          .innerJoin('applications as p', 'p.id', 'r.application_id')
+          .innerJoin('developers as d', 'd.id', 'p.developer_id')
+          .select([
+            'r.id', 'r.service', 'r.status', 'r.created_at', 'r.updated_at', 'p.id as application_id', 'p.name as application_name',
+            ...developerColumns,
+          ])
+          .orderBy(pendingFirst),
+        'r',
+        page,
+      );
       return {
         items: rows.map((row) => ({
           id: row.id,
           service: row.service,
           status: row.status as RegistrationStatus,
           application: { id: row.application_id, name: row.application_name },
-          developer: { id: row.developer_id, email: row.developer_email, full_name: row.developer_full_name },
+          developer: developerOf(row),
           created_at: row.created_at,
           updated_at: row.updated_at,
         })),
-        total: Number((await db.selectFrom('registrations').select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()).total),
+        total: await countOf(db.selectFrom('registrations')),
       };
     },
     /** The registrations of these applications, by service name. */

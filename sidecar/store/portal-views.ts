@@ -1,7 +1,6 @@
-import { type SelectQueryBuilder, sql } from 'kysely';
 import { type StoreContext, containsText } from './context';
+import { countOf, developerColumns, developerOf, onePage, pendingFirst } from './joined-reads';
 import type { ApplicationStatus, PageOf, PageRequest, RegistrationStatus } from './records';
-import type { Database } from './schema';
 
 /** A registration with the names of its API and application, as Konnect's portal lists them. */
 export interface RegistrationView {
@@ -112,21 +111,12 @@ export function portalViewRepository(ctx: StoreContext) {
     created_at: row.created_at,
     updated_at: row.updated_at,
   });
-  const total = async (base: SelectQueryBuilder<Database, any, object>) =>
-    Number((await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow()).total);
 
   return {
     /** Registrations for services that are APIs of the catalog, pending first. */
     async registrations(page: PageRequest, filter: { status?: RegistrationStatus | undefined }): Promise<PageOf<RegistrationView>> {
-      const rows = await registrations(filter)
-        .select(registrationColumns)
-        .orderBy(sql`case when r.status = 'pending' then 0 else 1 end`)
-        .orderBy('r.created_at')
-        .orderBy('r.id')
-        .limit(page.size)
-        .offset((page.number - 1) * page.size)
-        .execute();
-      return { items: rows.map(toRegistration), total: await total(registrations(filter)) };
+      const rows = await onePage(registrations(filter).select(registrationColumns).orderBy(pendingFirst), 'r', page);
+      return { items: rows.map(toRegistration), total: await countOf(registrations(filter)) };
     },
     async registration(id: string): Promise<RegistrationView | undefined> {
       const row = await registrations({ id }).select(registrationColumns).executeTakeFirst();
@@ -134,14 +124,8 @@ export function portalViewRepository(ctx: StoreContext) {
     },
     /** One application's registrations for services that are APIs of the catalog, oldest first. */
     async applicationRegistrations(applicationId: string, page: PageRequest, filter: ApiRegistrationFilter): Promise<PageOf<ApiRegistrationView>> {
-      const rows = await ofApplication(applicationId, filter)
-        .select(apiRegistrationColumns)
-        .orderBy('r.created_at')
-        .orderBy('r.id')
-        .limit(page.size)
-        .offset((page.number - 1) * page.size)
-        .execute();
-      return { items: rows.map(toApiRegistration), total: await total(ofApplication(applicationId, filter)) };
+      const rows = await onePage(ofApplication(applicationId, filter).select(apiRegistrationColumns), 'r', page);
+      return { items: rows.map(toApiRegistration), total: await countOf(ofApplication(applicationId, filter)) };
     },
     async applicationRegistration(applicationId: string, id: string): Promise<ApiRegistrationView | undefined> {
       const row = await ofApplication(applicationId, { id }).select(apiRegistrationColumns).executeTakeFirst();
@@ -152,16 +136,14 @@ export function portalViewRepository(ctx: StoreContext) {
         .selectFrom('applications as p')
         .innerJoin('auth_strategies as s', 's.id', 'p.auth_strategy_id')
         .innerJoin('developers as d', 'd.id', 'p.developer_id');
-      const rows = await base
-        .select([
+      const rows = await onePage(
+        base.select([
           'p.id', 'p.name', 'p.description', 'p.client_id', 'p.status', 'p.created_at', 'p.updated_at',
-          's.id as strategy_id', 's.name as strategy_name', 'd.id as developer_id', 'd.email as developer_email', 'd.full_name as developer_full_name',
-        ])
-        .orderBy('p.created_at')
-        .orderBy('p.id')
-        .limit(page.size)
-        .offset((page.number - 1) * page.size)
-        .execute();
+          's.id as strategy_id', 's.name as strategy_name', ...developerColumns,
+        ]),
+        'p',
+        page,
+      );
       return {
         items: rows.map((row) => ({
           id: row.id,
@@ -170,11 +152,11 @@ export function portalViewRepository(ctx: StoreContext) {
           client_id: row.client_id,
           status: row.status as ApplicationStatus,
           auth_strategy: { id: row.strategy_id, name: row.strategy_name },
-          developer: { id: row.developer_id, email: row.developer_email, full_name: row.developer_full_name },
+          developer: developerOf(row),
           created_at: row.created_at,
           updated_at: row.updated_at,
         })),
-        total: await total(base),
+        total: await countOf(base),
       };
     },
   };

@@ -24,6 +24,9 @@ export function publicationRepository(ctx: StoreContext) {
       .executeTakeFirst();
     return row && toRecord(row);
   };
+  /** The portal's publications, each with its API. */
+  const publishedApis = (portalId: string) =>
+    db.selectFrom('publications').innerJoin('apis', 'apis.id', 'publications.api_id').where('publications.portal_id', '=', portalId);
   return {
     get,
     /** Publishes, or replaces the settings of the publication (keeping its creation time). */
@@ -50,11 +53,8 @@ export function publicationRepository(ctx: StoreContext) {
     },
     /** The names (gateway services) of the portal's APIs published with this auth strategy. */
     async apiNamesOfStrategy(portalId: string, strategyId: string): Promise<string[]> {
-      const rows = await db
-        .selectFrom('publications')
-        .innerJoin('apis', 'apis.id', 'publications.api_id')
+      const rows = await publishedApis(portalId)
         .select('apis.name')
-        .where('publications.portal_id', '=', portalId)
         .where('publications.auth_strategy_id', '=', strategyId)
         .orderBy('apis.name')
         .execute();
@@ -62,13 +62,7 @@ export function publicationRepository(ctx: StoreContext) {
     },
     /** The publication of the API named as this gateway service, if it is published. */
     async ofService(service: string, portalId: string): Promise<Publication | undefined> {
-      const row = await db
-        .selectFrom('publications')
-        .innerJoin('apis', 'apis.id', 'publications.api_id')
-        .selectAll('publications')
-        .where('apis.name', '=', service)
-        .where('publications.portal_id', '=', portalId)
-        .executeTakeFirst();
+      const row = await publishedApis(portalId).selectAll('publications').where('apis.name', '=', service).executeTakeFirst();
       return row && toRecord(row);
     },
   };

@@ -10,13 +10,12 @@ import {
   SearchApi,
   VersionsApi,
 } from '@kong/sdk-portal-js';
-import type { AxiosInstance, AxiosResponse } from 'axios';
 import type { InjectOptions } from 'fastify';
 import { PORTAL } from '../../sidecar/defaults';
 import { type TestPortal, startTestPortal } from '../support/portal-app';
 import { loadPortalContract } from '../support/portal-contract';
 import { PASSWORD, signedIn } from '../support/portal-journey';
-import { browserLikeClient, statusOf } from '../support/portal-sdk';
+import { recordedClient, statusOf } from '../support/portal-sdk';
 import { testDatabases } from '../support/sidecar-databases';
 import { selfManagedStrategy } from '../support/sidecar-fixtures';
 
@@ -31,30 +30,13 @@ paths:
     post: { deprecated: true, responses: { '201': { description: created } } }
 `;
 
-/** The SDK's own client classes over one browser-like axios (cookies kept); every response checked against the contract. */
-function sdkClients(url: string, checked: string[][]) {
-  const client = browserLikeClient(url);
-  const check = (response: AxiosResponse | undefined) => {
-    if (!response) return;
-    const method = (response.config.method ?? 'get').toUpperCase();
-    const path = new URL(response.config.url ?? '', url).pathname;
-    const template = contract.templateOf(method, path);
-    const body = typeof response.data === 'string' ? response.data : response.data === undefined ? '' : JSON.stringify(response.data);
-    checked.push(template ? contract.problemsOf(method, template, { statusCode: response.status, headers: response.headers, body }) : [`no operation ${method} ${path}`]);
-  };
-  (client as AxiosInstance).interceptors.response.use(
-    (response) => {
-      check(response);
-      return response;
-    },
-    (error: { response?: AxiosResponse }) => {
-      check(error.response);
-      return Promise.reject(error);
-    },
-  );
+/** The SDK's own client classes over one recorded browser-like client (cookies kept), each response checked against the contract. */
+function sdkClients(url: string) {
+  const recorded = recordedClient(url, contract);
   const configuration = new Configuration({ basePath: url });
-  const axios = client as unknown as ConstructorParameters<typeof ProductsApi>[2];
+  const axios = recorded.client as unknown as ConstructorParameters<typeof ProductsApi>[2];
   return {
+    ...recorded,
     developer: new DeveloperApi(configuration, url, axios),
     products: new ProductsApi(configuration, url, axios),
     versions: new VersionsApi(configuration, url, axios),
@@ -334,7 +316,7 @@ describe.each(testDatabases)('the portal catalog (Portal API v2 products, search
   });
 
   it("is what Kong's SDK client classes read, with every response in the contract's shapes", async () => {
-    const anonymous = sdkClients(url, checked);
+    const anonymous = sdkClients(url);
     expect((await anonymous.products.listProducts({ filterNameContains: 'dem', pageSize: 5 })).data).toEqual({
       data: [expect.objectContaining({ id: demo, name: 'demo' })],
       meta: { page: { number: 1, size: 5, total: 1 } },
@@ -343,7 +325,7 @@ describe.each(testDatabases)('the portal catalog (Portal API v2 products, search
     expect(await statusOf(anonymous.applications.listApplicationAuthStrategies())).toBe(401);
     expect((await anonymous.search.searchPortalEntities({ indices: 'product-catalog', q: 'demo' })).data.meta.page.total).toBe(1);
 
-    const developer = sdkClients(url, checked);
+    const developer = sdkClients(url);
     expect((await developer.developer.authenticate({ authenticateRequest: { username: (await t.sidecar.store.developers.get(developerId))!.email, password: PASSWORD } })).status).toBe(204);
     const products = (await developer.products.listProducts()).data;
     expect(products.data?.map((p) => p.name)).toEqual(['demo', 'billing_100%']);
@@ -362,7 +344,8 @@ describe.each(testDatabases)('the portal catalog (Portal API v2 products, search
     expect((await developer.applications.listApplicationAuthStrategies({ filterCredentialTypeEq: 'key_auth' })).data.data).toEqual([]);
     expect((await developer.portal.getPortalAppearance()).status).toBe(200);
     expect((await developer.analytics.getApplicationAnalyticsConfig()).data).toEqual({ analytics: null });
-    expect(checked.length).toBeGreaterThan(15);
+    expect([...anonymous.problems(), ...developer.problems()]).toEqual([]);
+    expect(anonymous.seen.length + developer.seen.length).toBeGreaterThan(15);
   });
 
   it('routes every operation of the contract on the portal listener (those of /api/v2/applications but auth-strategies belong to the applications change)', async () => {
