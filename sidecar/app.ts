@@ -179,7 +179,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(portalDeveloperRoutes(accounts.statuses, access.admin));
   await app.register(applicationRoutes(applications, access));
   const useCases = { applications, registrations };
-  await app.register(portalDocsRoutes(await portalOpenApiDocument({ store, accounts: options.accounts, useCases })));
+  await app.register(portalDocsRoutes(() => portalOpenApiDocument({ store, accounts: options.accounts, useCases })));
   await app.register(registrationRoutes(registrations, access));
   await app.register(catalogRoutes(catalog, access.admin));
   await app.register(portalRoutes(portalService(store, registrations, options.accounts.settings), access.admin));
