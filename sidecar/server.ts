@@ -1,3 +1,5 @@
+// First: V8's heap settings must hold before anything allocates for a request.
+import './heap-tuning';
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { buildPortalApp } from './portal/app';
